@@ -1,0 +1,26 @@
+//! The content model of Masthead: what a news publication is made of.
+//!
+//! Articles ([`Article`], [`ArticleSummary`]) belong to a [`Section`], carry
+//! [`Tag`]s, one or more [`Author`]s, an optional lead [`Media`] item and
+//! [`Correction`]s; readers leave [`Comment`]s. Values that have rules, such
+//! as [`Slug`] and [`Headline`], can only be built through `parse`, so every
+//! value of those types in the program is valid.
+//!
+//! This crate does no I/O and is not async: it is the centre every other
+//! Masthead crate depends on.
+
+mod article;
+mod comment;
+mod error;
+mod media;
+mod slug;
+mod taxonomy;
+mod text;
+
+pub use article::{Article, ArticleId, ArticleSummary, Correction, NewArticle, Status};
+pub use comment::{Comment, CommentId, CommentStatus, NewComment};
+pub use error::ValidationError;
+pub use media::{Media, MediaId, NewMedia};
+pub use slug::Slug;
+pub use taxonomy::{Author, Section, Tag};
+pub use text::{Headline, PlainText};

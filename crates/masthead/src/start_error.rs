@@ -1,0 +1,100 @@
+use std::fmt;
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use masthead_storage::StorageError;
+
+/// Why the site could not start, worded for the person starting it: what is
+/// wrong and how to fix it, on one line.
+#[derive(Debug)]
+pub enum StartError {
+    /// The data directory cannot be created or written.
+    DataDir {
+        /// The directory.
+        path: PathBuf,
+        /// The cause.
+        source: io::Error,
+    },
+    /// The database cannot be opened or brought up to date.
+    Database {
+        /// The database file.
+        path: PathBuf,
+        /// The cause.
+        source: StorageError,
+    },
+    /// The demo publication could not be loaded.
+    Demo(masthead_demo::DemoError),
+    /// A template override does not compile.
+    Templates(masthead_web::TemplateError),
+    /// The listening address cannot be bound.
+    Listen {
+        /// The address.
+        address: SocketAddr,
+        /// The cause.
+        source: io::Error,
+    },
+    /// The server stopped with an I/O error.
+    Serve(io::Error),
+}
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::DataDir { path, source } => write!(
+                f,
+                "cannot use the data directory {}: {source}. Choose another one with --data-dir \
+                 (or MASTHEAD_DATA_DIR), or make this one writable.",
+                path.display()
+            ),
+            Self::Database { path, source: source @ StorageError::Corrupt(_) } => write!(
+                f,
+                "the database {} cannot be read: {source}. Restore it from a backup, or move it away \
+                 to start a new site in this data directory.",
+                path.display()
+            ),
+            Self::Database { path, source: source @ StorageError::SchemaTooNew { .. } } => write!(
+                f,
+                "cannot open {}: {source}. Run that newer version of Masthead, or restore a backup \
+                 made by this one.",
+                path.display()
+            ),
+            Self::Database { path, source } => write!(f, "cannot open the database {}: {source}", path.display()),
+            Self::Demo(error) => write!(f, "cannot load the demo publication: {error}"),
+            Self::Templates(error) => {
+                write!(f, "{error}. Fix or remove that file in the data directory's templates/ folder.")
+            }
+            Self::Listen { address, source } if source.kind() == io::ErrorKind::AddrInUse => write!(
+                f,
+                "cannot listen on {address}: the address is already in use. Stop the program using it, \
+                 or choose another address with --listen (or MASTHEAD_LISTEN)."
+            ),
+            Self::Listen { address, source } if source.kind() == io::ErrorKind::AddrNotAvailable => write!(
+                f,
+                "cannot listen on {address}: this machine has no such address. Choose another one with \
+                 --listen, such as 127.0.0.1:8080."
+            ),
+            Self::Listen { address, source } if source.kind() == io::ErrorKind::PermissionDenied => write!(
+                f,
+                "cannot listen on {address}: permission denied (ports below 1024 need privileges). \
+                 Choose a port above 1024 with --listen."
+            ),
+            Self::Listen { address, source } => write!(f, "cannot listen on {address}: {source}"),
+            Self::Serve(error) => write!(f, "the web server stopped: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+impl From<masthead_demo::DemoError> for StartError {
+    fn from(error: masthead_demo::DemoError) -> Self {
+        Self::Demo(error)
+    }
+}
+
+impl From<masthead_web::TemplateError> for StartError {
+    fn from(error: masthead_web::TemplateError) -> Self {
+        Self::Templates(error)
+    }
+}

@@ -1,0 +1,12 @@
+//! Masthead's SQLite storage backend: the embedded default database.
+//!
+//! [`SqliteStore::open`] creates or opens a database file in WAL mode,
+//! refuses a file that is not a database or was written by a newer Masthead,
+//! and applies the versioned migrations in `migrations/`. Times are stored
+//! as UTC RFC 3339 text; see [`time_text`].
+
+mod rows;
+mod store;
+mod time_text;
+
+pub use store::SqliteStore;

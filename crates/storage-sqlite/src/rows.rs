@@ -1,0 +1,96 @@
+//! Turning rows back into content-model values. Stored data that no longer
+//! satisfies the model becomes [`StorageError::Corrupt`], never a panic.
+
+use masthead_content::{
+    ArticleId, Author, Comment, CommentId, CommentStatus, Headline, Media, MediaId, Section, Slug, Tag,
+};
+use masthead_storage::StorageError;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use crate::time_text;
+
+pub(crate) fn text(row: &SqliteRow, column: &str) -> Result<String, StorageError> {
+    row.try_get::<String, _>(column).map_err(crate::store::database_error)
+}
+
+fn optional_text(row: &SqliteRow, column: &str) -> Result<Option<String>, StorageError> {
+    row.try_get::<Option<String>, _>(column).map_err(crate::store::database_error)
+}
+
+pub(crate) fn slug(row: &SqliteRow, column: &str) -> Result<Slug, StorageError> {
+    Ok(Slug::parse(&text(row, column)?)?)
+}
+
+pub(crate) fn headline(row: &SqliteRow, column: &str) -> Result<Headline, StorageError> {
+    Ok(Headline::parse(&text(row, column)?)?)
+}
+
+pub(crate) fn article_id(row: &SqliteRow, column: &str) -> Result<ArticleId, StorageError> {
+    Ok(ArticleId::parse(&text(row, column)?)?)
+}
+
+pub(crate) fn time(row: &SqliteRow, column: &str) -> Result<time::OffsetDateTime, StorageError> {
+    time_text::from_text(&text(row, column)?)
+}
+
+pub(crate) fn optional_time(row: &SqliteRow, column: &str) -> Result<Option<time::OffsetDateTime>, StorageError> {
+    optional_text(row, column)?.map(|t| time_text::from_text(&t)).transpose()
+}
+
+pub(crate) fn section(row: &SqliteRow) -> Result<Section, StorageError> {
+    Ok(Section {
+        slug: slug(row, "section_slug")?,
+        name: text(row, "section_name")?,
+        description: text(row, "section_description")?,
+    })
+}
+
+pub(crate) fn tag(row: &SqliteRow) -> Result<Tag, StorageError> {
+    Ok(Tag { slug: slug(row, "slug")?, name: text(row, "name")? })
+}
+
+pub(crate) fn author(row: &SqliteRow) -> Result<Author, StorageError> {
+    Ok(Author { slug: slug(row, "slug")?, name: text(row, "name")?, bio: text(row, "bio")? })
+}
+
+/// The lead media columns of a joined row; `None` when the article has no lead image.
+pub(crate) fn lead_media(row: &SqliteRow) -> Result<Option<Media>, StorageError> {
+    let Some(id) = optional_text(row, "media_id")? else {
+        return Ok(None);
+    };
+    media_with_id(row, &id).map(Some)
+}
+
+pub(crate) fn media(row: &SqliteRow) -> Result<Media, StorageError> {
+    media_with_id(row, &text(row, "id")?)
+}
+
+fn media_with_id(row: &SqliteRow, id: &str) -> Result<Media, StorageError> {
+    let pixels = |column: &str| -> Result<u32, StorageError> {
+        let value: i64 = row.try_get(column).map_err(crate::store::database_error)?;
+        u32::try_from(value).map_err(|_| StorageError::Corrupt(format!("media {column} {value} is out of range")))
+    };
+    Ok(Media {
+        id: MediaId::parse(id)?,
+        file_name: text(row, "file_name")?,
+        content_type: text(row, "content_type")?,
+        width: pixels("width")?,
+        height: pixels("height")?,
+        caption: text(row, "caption")?,
+        credit: text(row, "credit")?,
+        alt_text: text(row, "alt_text")?,
+    })
+}
+
+pub(crate) fn comment(row: &SqliteRow) -> Result<Comment, StorageError> {
+    Ok(Comment {
+        id: CommentId::parse(&text(row, "id")?)?,
+        article_id: article_id(row, "article_id")?,
+        parent_id: optional_text(row, "parent_id")?.map(|p| CommentId::parse(&p)).transpose()?,
+        author_name: text(row, "author_name")?,
+        body: text(row, "body")?,
+        status: CommentStatus::parse(&text(row, "status")?)?,
+        posted_at: time(row, "posted_at")?,
+    })
+}

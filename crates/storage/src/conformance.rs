@@ -1,0 +1,294 @@
+//! The storage conformance suite: what every [`Store`] backend must do,
+//! written once against the trait. Each backend's tests run every check on a
+//! fresh, empty store (see [`CHECKS`]).
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "the suite is test code: a panic is a failed check")]
+
+use std::future::Future;
+use std::pin::Pin;
+
+use masthead_content::{
+    ArticleId, Author, CommentStatus, Correction, Headline, NewArticle, NewComment, NewMedia, Section, Slug, Status,
+    Tag,
+};
+use time::{Duration, OffsetDateTime};
+
+use crate::{ArticleLookup, Listing, PageRequest, StorageError, Store};
+
+/// A check: an async function that panics when the store misbehaves.
+pub type Check = for<'a> fn(&'a dyn Store) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+
+/// Every check, by name.
+pub const CHECKS: &[(&str, Check)] = &[
+    ("a_new_store_is_not_initialised_until_marked", |s| Box::pin(a_new_store_is_not_initialised_until_marked(s))),
+    ("taxonomy_is_saved_and_updated_by_slug", |s| Box::pin(taxonomy_is_saved_and_updated_by_slug(s))),
+    ("reserved_section_slugs_are_refused", |s| Box::pin(reserved_section_slugs_are_refused(s))),
+    ("a_published_article_round_trips", |s| Box::pin(a_published_article_round_trips(s))),
+    ("unknown_references_are_refused", |s| Box::pin(unknown_references_are_refused(s))),
+    ("a_slug_in_use_is_refused", |s| Box::pin(a_slug_in_use_is_refused(s))),
+    ("a_changed_slug_leaves_a_redirect", |s| Box::pin(a_changed_slug_leaves_a_redirect(s))),
+    ("unpublished_articles_stay_hidden", |s| Box::pin(unpublished_articles_stay_hidden(s))),
+    ("listings_filter_and_paginate_newest_first", |s| Box::pin(listings_filter_and_paginate_newest_first(s))),
+    ("published_links_cover_only_published_articles", |s| Box::pin(published_links_cover_only_published_articles(s))),
+    ("comments_show_approved_and_nest_one_level", |s| Box::pin(comments_show_approved_and_nest_one_level(s))),
+    ("a_correction_moves_the_update_time", |s| Box::pin(a_correction_moves_the_update_time(s))),
+];
+
+fn slug(text: &str) -> Slug {
+    Slug::parse(text).expect("test slugs are valid")
+}
+
+async fn seed_taxonomy(store: &dyn Store) {
+    for (position, (s, name)) in [("world", "World"), ("business", "Business")].into_iter().enumerate() {
+        let section = Section { slug: slug(s), name: name.into(), description: format!("{name} news") };
+        store.save_section(&section, position as u32).await.expect("section saved");
+    }
+    for (s, name) in [("ukraine", "Ukraine"), ("energy", "Energy")] {
+        store.save_tag(&Tag { slug: slug(s), name: name.into() }).await.expect("tag saved");
+    }
+    for (s, name) in [("ann-lee", "Ann Lee"), ("bo-chen", "Bo Chen")] {
+        store
+            .save_author(&Author { slug: slug(s), name: name.into(), bio: String::new() })
+            .await
+            .expect("author saved");
+    }
+}
+
+fn article(s: &str, section: &str, hours_ago: i64) -> NewArticle {
+    let published = OffsetDateTime::now_utc() - Duration::hours(hours_ago);
+    NewArticle {
+        slug: slug(s),
+        headline: Headline::parse(&format!("Headline of {s}")).expect("valid headline"),
+        standfirst: "Standfirst.".into(),
+        body_source: "Body.".into(),
+        section: slug(section),
+        tags: vec![slug("ukraine")],
+        authors: vec![slug("ann-lee")],
+        status: Status::Published,
+        published_at: Some(published),
+        updated_at: published,
+        lead_image: None,
+    }
+}
+
+async fn create(store: &dyn Store, new: NewArticle) -> ArticleId {
+    store.create_article(new).await.expect("article created")
+}
+
+async fn found(store: &dyn Store, s: &str) -> masthead_content::Article {
+    match store.published_article(&slug(s)).await.expect("lookup works") {
+        ArticleLookup::Found(article) => *article,
+        other => panic!("expected {s} to be found, got {other:?}"),
+    }
+}
+
+async fn a_new_store_is_not_initialised_until_marked(store: &dyn Store) {
+    assert!(!store.is_initialised().await.unwrap());
+    store.mark_initialised().await.unwrap();
+    store.mark_initialised().await.unwrap();
+    assert!(store.is_initialised().await.unwrap());
+}
+
+async fn taxonomy_is_saved_and_updated_by_slug(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    let renamed = Section { slug: slug("world"), name: "World News".into(), description: "Renamed".into() };
+    store.save_section(&renamed, 0).await.unwrap();
+    let sections = store.sections().await.unwrap();
+    assert_eq!(sections.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["World News", "Business"]);
+    assert_eq!(store.section(&slug("world")).await.unwrap(), Some(renamed));
+    assert_eq!(store.tag(&slug("energy")).await.unwrap().map(|t| t.name), Some("Energy".into()));
+    assert_eq!(store.author(&slug("bo-chen")).await.unwrap().map(|a| a.name), Some("Bo Chen".into()));
+    assert_eq!(store.tag(&slug("missing")).await.unwrap(), None);
+}
+
+async fn reserved_section_slugs_are_refused(store: &dyn Store) {
+    let section = Section { slug: slug("tag"), name: "Tag".into(), description: String::new() };
+    assert!(matches!(store.save_section(&section, 0).await, Err(StorageError::Conflict(_))));
+}
+
+async fn a_published_article_round_trips(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    let media = store
+        .add_media(NewMedia {
+            file_name: "lead.jpg".into(),
+            content_type: "image/jpeg".into(),
+            width: 1200,
+            height: 675,
+            caption: "Caption".into(),
+            credit: "Photo: Someone".into(),
+            alt_text: "Alt".into(),
+        })
+        .await
+        .unwrap();
+    let mut new = article("story", "world", 2);
+    new.authors = vec![slug("bo-chen"), slug("ann-lee")];
+    new.tags = vec![slug("energy"), slug("ukraine")];
+    new.lead_image = Some(media.id);
+    new.body_source = "Para “one”.\n\n## Sub".into();
+    let id = create(store, new.clone()).await;
+    let stored = found(store, "story").await;
+    assert_eq!(stored.id, id);
+    assert_eq!(stored.headline, new.headline);
+    assert_eq!(stored.body_source, new.body_source);
+    assert_eq!(stored.section.slug.as_str(), "world");
+    assert_eq!(stored.authors.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), ["bo-chen", "ann-lee"]);
+    assert_eq!(stored.tags.len(), 2);
+    assert_eq!(stored.lead_image, Some(media));
+    assert_eq!(stored.status, Status::Published);
+    let published = new.published_at.unwrap();
+    assert_eq!(stored.published_at.map(|t| t.unix_timestamp()), Some(published.unix_timestamp()));
+    let duplicate = NewMedia {
+        file_name: "lead.jpg".into(),
+        content_type: "image/jpeg".into(),
+        width: 1,
+        height: 1,
+        caption: String::new(),
+        credit: String::new(),
+        alt_text: String::new(),
+    };
+    assert!(matches!(store.add_media(duplicate).await, Err(StorageError::Conflict(_))));
+}
+
+async fn unknown_references_are_refused(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    let mut no_section = article("a", "sport", 1);
+    no_section.section = slug("sport");
+    assert!(matches!(store.create_article(no_section).await, Err(StorageError::InvalidReference(_))));
+    let mut no_author = article("b", "world", 1);
+    no_author.authors = vec![slug("nobody")];
+    assert!(matches!(store.create_article(no_author).await, Err(StorageError::InvalidReference(_))));
+    let mut no_tag = article("c", "world", 1);
+    no_tag.tags = vec![slug("nothing")];
+    assert!(matches!(store.create_article(no_tag).await, Err(StorageError::InvalidReference(_))));
+    let mut no_byline = article("d", "world", 1);
+    no_byline.authors.clear();
+    assert!(matches!(store.create_article(no_byline).await, Err(StorageError::Invalid(_))));
+    // Nothing half-written is left behind by a refused article.
+    let all = store.published_articles(&Listing::All, PageRequest::new(1, 10)).await.unwrap();
+    assert_eq!(all.total, 0);
+}
+
+async fn a_slug_in_use_is_refused(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    create(store, article("same", "world", 1)).await;
+    assert!(matches!(store.create_article(article("same", "business", 2)).await, Err(StorageError::Conflict(_))));
+}
+
+async fn a_changed_slug_leaves_a_redirect(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    let id = create(store, article("old-name", "world", 1)).await;
+    store.change_slug(id, &slug("new-name")).await.unwrap();
+    assert_eq!(found(store, "new-name").await.id, id);
+    assert_eq!(
+        store.published_article(&slug("old-name")).await.unwrap(),
+        ArticleLookup::Moved { slug: slug("new-name"), section: slug("world") }
+    );
+    // A former slug stays reserved for its article...
+    assert!(matches!(store.create_article(article("old-name", "world", 2)).await, Err(StorageError::Conflict(_))));
+    let other = create(store, article("other", "world", 3)).await;
+    assert!(matches!(store.change_slug(other, &slug("old-name")).await, Err(StorageError::Conflict(_))));
+    assert!(matches!(store.change_slug(other, &slug("new-name")).await, Err(StorageError::Conflict(_))));
+    // ...which may take it back.
+    store.change_slug(id, &slug("old-name")).await.unwrap();
+    assert_eq!(found(store, "old-name").await.id, id);
+    assert_eq!(
+        store.published_article(&slug("new-name")).await.unwrap(),
+        ArticleLookup::Moved { slug: slug("old-name"), section: slug("world") }
+    );
+    assert!(matches!(store.change_slug(ArticleId::generate(), &slug("x")).await, Err(StorageError::NotFound(_))));
+}
+
+async fn unpublished_articles_stay_hidden(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    for (s, status) in [("draft", Status::Draft), ("review", Status::InReview), ("gone", Status::Unpublished)] {
+        let mut new = article(s, "world", 1);
+        new.status = status;
+        create(store, new).await;
+        assert_eq!(store.published_article(&slug(s)).await.unwrap(), ArticleLookup::Missing);
+    }
+    let all = store.published_articles(&Listing::All, PageRequest::new(1, 10)).await.unwrap();
+    assert!(all.items.is_empty());
+}
+
+async fn listings_filter_and_paginate_newest_first(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    for (i, section) in ["world", "business", "world", "world", "business"].iter().enumerate() {
+        let mut new = article(&format!("story-{i}"), section, 10 - i as i64);
+        if i % 2 == 0 {
+            new.tags = vec![slug("energy")];
+            new.authors = vec![slug("bo-chen")];
+        }
+        create(store, new).await;
+    }
+    let first = store.published_articles(&Listing::All, PageRequest::new(1, 2)).await.unwrap();
+    assert_eq!(first.total, 5);
+    assert_eq!(first.page_count(), 3);
+    assert_eq!(first.items.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), ["story-4", "story-3"]);
+    let last = store.published_articles(&Listing::All, PageRequest::new(3, 2)).await.unwrap();
+    assert_eq!(last.items.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), ["story-0"]);
+    let world = store.published_articles(&Listing::Section(slug("world")), PageRequest::new(1, 10)).await.unwrap();
+    assert_eq!(world.items.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), ["story-3", "story-2", "story-0"]);
+    let energy = store.published_articles(&Listing::Tag(slug("energy")), PageRequest::new(1, 10)).await.unwrap();
+    assert_eq!(energy.total, 3);
+    let by_bo = store.published_articles(&Listing::Author(slug("bo-chen")), PageRequest::new(1, 10)).await.unwrap();
+    assert_eq!(by_bo.items.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), ["story-4", "story-2", "story-0"]);
+    assert!(by_bo.items.iter().all(|a| a.authors.iter().map(|x| x.slug.as_str()).eq(["bo-chen"])));
+    let nobody = store.published_articles(&Listing::Tag(slug("missing")), PageRequest::new(1, 10)).await.unwrap();
+    assert_eq!(nobody.total, 0);
+}
+
+async fn published_links_cover_only_published_articles(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    create(store, article("live", "business", 1)).await;
+    let mut draft = article("draft", "world", 1);
+    draft.status = Status::Draft;
+    create(store, draft).await;
+    let links = store.published_links(&[slug("live"), slug("draft"), slug("missing")]).await.unwrap();
+    assert_eq!(links.len(), 1);
+    assert_eq!((links[0].slug.as_str(), links[0].section.as_str()), ("live", "business"));
+    assert_eq!(links[0].headline.as_str(), "Headline of live");
+    assert!(store.published_links(&[]).await.unwrap().is_empty());
+}
+
+async fn comments_show_approved_and_nest_one_level(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    let id = create(store, article("talk", "world", 5)).await;
+    let now = OffsetDateTime::now_utc();
+    let comment = |parent, status, minutes: i64| NewComment {
+        article_id: id,
+        parent_id: parent,
+        author_name: "Reader".into(),
+        author_email: Some("reader@example.org".into()),
+        body: "Text".into(),
+        status,
+        posted_at: now - Duration::minutes(minutes),
+    };
+    let top = store.add_comment(comment(None, CommentStatus::Approved, 30)).await.unwrap();
+    let reply = store.add_comment(comment(Some(top.id), CommentStatus::Approved, 20)).await.unwrap();
+    store.add_comment(comment(None, CommentStatus::Pending, 10)).await.unwrap();
+    store.add_comment(comment(None, CommentStatus::Spam, 5)).await.unwrap();
+    let shown = store.approved_comments(id).await.unwrap();
+    assert_eq!(shown.iter().map(|c| c.id).collect::<Vec<_>>(), [top.id, reply.id]);
+    assert_eq!(shown[1].parent_id, Some(top.id));
+    assert!(matches!(
+        store.add_comment(comment(Some(reply.id), CommentStatus::Approved, 1)).await,
+        Err(StorageError::InvalidReference(_))
+    ));
+    let listed = store.published_articles(&Listing::All, PageRequest::new(1, 10)).await.unwrap();
+    assert_eq!(listed.items[0].comment_count, 2);
+    let mut elsewhere = comment(None, CommentStatus::Approved, 1);
+    elsewhere.article_id = ArticleId::generate();
+    assert!(store.add_comment(elsewhere).await.is_err());
+}
+
+async fn a_correction_moves_the_update_time(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    let id = create(store, article("fixed", "world", 48)).await;
+    let issued_at = OffsetDateTime::now_utc() - Duration::hours(1);
+    store.add_correction(id, &Correction { note: "We misspelled a name.".into(), issued_at }).await.unwrap();
+    let stored = found(store, "fixed").await;
+    assert_eq!(stored.corrections.len(), 1);
+    assert_eq!(stored.corrections[0].note, "We misspelled a name.");
+    assert_eq!(stored.updated_at.unix_timestamp(), issued_at.unix_timestamp());
+    let missing = store.add_correction(ArticleId::generate(), &Correction { note: "x".into(), issued_at }).await;
+    assert!(matches!(missing, Err(StorageError::NotFound(_))));
+}

@@ -1,0 +1,34 @@
+use thiserror::Error;
+
+/// Why a storage operation failed, in the words of its caller.
+#[derive(Debug, Error)]
+pub enum StorageError {
+    /// The thing named does not exist.
+    #[error("{0} was not found")]
+    NotFound(String),
+    /// The operation would break a uniqueness rule, such as a slug already in use.
+    #[error("{0}")]
+    Conflict(String),
+    /// The input refers to something that does not exist (an unknown section or author).
+    #[error("{0}")]
+    InvalidReference(String),
+    /// The input breaks a content rule.
+    #[error(transparent)]
+    Invalid(#[from] masthead_content::ValidationError),
+    /// Stored data that no longer satisfies the content model.
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    /// The database file was written by a newer Masthead.
+    #[error(
+        "the database was written by a newer version of Masthead (schema version {found}, this version knows up to {supported})"
+    )]
+    SchemaTooNew {
+        /// Newest migration recorded in the database.
+        found: i64,
+        /// Newest migration this build knows.
+        supported: i64,
+    },
+    /// The database could not be reached or answered with an error.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+}

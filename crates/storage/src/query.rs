@@ -1,0 +1,127 @@
+use masthead_content::{Article, Headline, Slug};
+
+/// Which published articles a listing page shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Listing {
+    /// Every published article.
+    All,
+    /// Articles in the section with this slug.
+    Section(Slug),
+    /// Articles carrying the tag with this slug.
+    Tag(Slug),
+    /// Articles with this author in the byline.
+    Author(Slug),
+}
+
+/// A 1-based page number and a page size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    number: u32,
+    size: u32,
+}
+
+impl PageRequest {
+    /// The largest page size accepted.
+    pub const MAX_SIZE: u32 = 100;
+
+    /// Page `number` (from 1) of `size` items; out-of-range values are clamped.
+    pub fn new(number: u32, size: u32) -> Self {
+        Self { number: number.max(1), size: size.clamp(1, Self::MAX_SIZE) }
+    }
+
+    /// The 1-based page number.
+    pub fn number(self) -> u32 {
+        self.number
+    }
+
+    /// Items per page.
+    pub fn size(self) -> u32 {
+        self.size
+    }
+
+    /// How many items come before this page.
+    pub fn offset(self) -> u64 {
+        u64::from(self.number - 1) * u64::from(self.size)
+    }
+}
+
+/// One page of a longer list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paged<T> {
+    /// The items on this page.
+    pub items: Vec<T>,
+    /// What was asked for.
+    pub request: PageRequest,
+    /// Items in the whole list.
+    pub total: u64,
+}
+
+impl<T> Paged<T> {
+    /// Number of pages in the whole list; at least 1, so an empty list has one empty page.
+    pub fn page_count(&self) -> u32 {
+        let size = u64::from(self.request.size());
+        u32::try_from(self.total.div_ceil(size).max(1)).unwrap_or(u32::MAX)
+    }
+
+    /// Whether a page follows this one.
+    pub fn has_next(&self) -> bool {
+        self.request.number() < self.page_count()
+    }
+
+    /// Whether this page is past the end of the list (and is not the first page).
+    pub fn is_past_the_end(&self) -> bool {
+        self.request.number() > self.page_count()
+    }
+}
+
+/// The answer to a reader asking for an article by slug.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArticleLookup {
+    /// The published article with that slug.
+    Found(Box<Article>),
+    /// The slug is a former slug; the article now answers at this one.
+    Moved {
+        /// The current slug.
+        slug: Slug,
+        /// The current section slug, to build the new URL.
+        section: Slug,
+    },
+    /// No published article has or had that slug.
+    Missing,
+}
+
+/// What a link to a published article needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedLink {
+    /// Current slug.
+    pub slug: Slug,
+    /// Section slug.
+    pub section: Slug,
+    /// Current headline.
+    pub headline: Headline,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_are_counted_from_one_and_sizes_clamped() {
+        assert_eq!(PageRequest::new(0, 10).number(), 1);
+        assert_eq!(PageRequest::new(3, 10).offset(), 20);
+        assert_eq!(PageRequest::new(1, 0).size(), 1);
+        assert_eq!(PageRequest::new(1, 10_000).size(), PageRequest::MAX_SIZE);
+    }
+
+    #[test]
+    fn page_count_rounds_up_and_is_never_zero() {
+        let paged = |number, total| Paged::<()> { items: vec![], request: PageRequest::new(number, 10), total };
+        assert_eq!(paged(1, 0).page_count(), 1);
+        assert_eq!(paged(1, 10).page_count(), 1);
+        assert_eq!(paged(1, 11).page_count(), 2);
+        assert!(paged(1, 11).has_next());
+        assert!(!paged(2, 11).has_next());
+        assert!(paged(3, 11).is_past_the_end());
+        assert!(!paged(1, 0).is_past_the_end());
+    }
+}

@@ -1,0 +1,136 @@
+//! Masthead's HTTP delivery: the axum [`router`], reader pages, templates and
+//! static assets. The only library crate that knows about HTTP.
+//!
+//! - [`AppState`] holds what handlers share: the store, templates, assets and
+//!   the site's settings ([`WebConfig`]).
+//! - Handlers live by audience: `reader/` for the public site. Each returns
+//!   `Result<_, AppError>`; [`AppError`] becomes an HTML error page through
+//!   one middleware, which also logs it, once.
+//! - Templates (minijinja) are built into the binary and can be overridden
+//!   by files of the same name in the data directory's `templates/` folder.
+//! - [`serve`] takes a bound listener, so production binds `--listen` and
+//!   tests bind port 0.
+
+mod assets;
+mod error;
+mod page;
+mod reader;
+mod templates;
+mod views;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::routing::{get, post};
+use masthead_storage::Store;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::AppError;
+pub use templates::TemplateError;
+
+/// What the web layer needs to know about the site.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The publication's name.
+    pub site_name: String,
+    /// Public base URL without a trailing slash, for canonical links.
+    pub site_url: String,
+    /// BCP 47 language tag for `<html lang>`.
+    pub language: String,
+    /// Articles per listing page.
+    pub page_size: u32,
+    /// Folder served at `/media`.
+    pub media_dir: PathBuf,
+    /// Folder whose templates override the built-in ones (need not exist).
+    pub templates_dir: PathBuf,
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+struct Shared {
+    store: Arc<dyn Store>,
+    config: WebConfig,
+    templates: templates::Templates,
+    assets: assets::Assets,
+}
+
+impl AppState {
+    /// Builds the state, loading templates (built-in, then overrides).
+    pub fn new(store: Arc<dyn Store>, config: WebConfig) -> Result<Self, TemplateError> {
+        let templates = templates::Templates::load(&config.templates_dir)?;
+        Ok(Self(Arc::new(Shared { store, config, templates, assets: assets::Assets::built_in() })))
+    }
+
+    fn store(&self) -> &dyn Store {
+        self.0.store.as_ref()
+    }
+
+    fn config(&self) -> &WebConfig {
+        &self.0.config
+    }
+}
+
+/// Every route of the site, with its middleware.
+pub fn router(state: AppState) -> Router {
+    let media = Router::new().fallback_service(ServeDir::new(&state.config().media_dir)).layer(
+        SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
+    );
+    Router::new()
+        .route("/", get(reader::home::show_home))
+        .route("/assets/{file}", get(assets::serve_asset))
+        .route("/tag/{slug}", get(reader::listing::show_tag))
+        .route("/author/{slug}", get(reader::listing::show_author))
+        .route("/{section}", get(reader::listing::show_section))
+        .route("/{section}/{slug}", get(reader::article::show_article))
+        .route("/{section}/{slug}/comments", post(reader::article::post_comment))
+        .nest("/media", media)
+        .fallback(reader::not_found)
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_error_pages))
+        .layer(CompressionLayer::new())
+        .layer(security_headers())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Headers that keep a page from being framed, sniffed or made to run foreign code.
+fn security_headers() -> tower::layer::util::Stack<
+    SetResponseHeaderLayer<HeaderValue>,
+    tower::layer::util::Stack<SetResponseHeaderLayer<HeaderValue>, SetResponseHeaderLayer<HeaderValue>>,
+> {
+    tower::layer::util::Stack::new(
+        SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; \
+                 object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+            ),
+        ),
+        tower::layer::util::Stack::new(
+            SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+            SetResponseHeaderLayer::if_not_present(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("strict-origin-when-cross-origin"),
+            ),
+        ),
+    )
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then finishes
+/// the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,108 @@
+//! Section, tag and author pages: a paginated list of published articles.
+
+use axum::extract::{Path, RawQuery, State};
+use masthead_content::Slug;
+use masthead_storage::{Listing, PageRequest};
+use serde::Serialize;
+
+use crate::page::HtmlPage;
+use crate::views::{CardView, PaginationView, SiteView};
+use crate::{AppError, AppState};
+
+#[derive(Serialize)]
+struct ListingView {
+    site: SiteView,
+    canonical: String,
+    kind: &'static str,
+    title: String,
+    description: String,
+    articles: Vec<CardView>,
+    pagination: PaginationView,
+}
+
+/// What a listing page is about.
+struct Subject {
+    listing: Listing,
+    kind: &'static str,
+    title: String,
+    description: String,
+    path: String,
+    section: Option<Slug>,
+}
+
+/// `GET /{section}`
+pub(crate) async fn show_section(
+    State(state): State<AppState>,
+    Path(section): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<HtmlPage, AppError> {
+    let slug = Slug::parse(&section).map_err(|_| AppError::NotFound)?;
+    let section = state.store().section(&slug).await?.ok_or(AppError::NotFound)?;
+    let subject = Subject {
+        listing: Listing::Section(slug.clone()),
+        kind: "Section",
+        title: section.name,
+        description: section.description,
+        path: format!("/{slug}"),
+        section: Some(slug),
+    };
+    render(&state, subject, query.as_deref()).await
+}
+
+/// `GET /tag/{slug}`
+pub(crate) async fn show_tag(
+    State(state): State<AppState>,
+    Path(tag): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<HtmlPage, AppError> {
+    let slug = Slug::parse(&tag).map_err(|_| AppError::NotFound)?;
+    let tag = state.store().tag(&slug).await?.ok_or(AppError::NotFound)?;
+    let subject = Subject {
+        listing: Listing::Tag(slug.clone()),
+        kind: "Topic",
+        description: format!("The latest articles about {}.", tag.name),
+        title: tag.name,
+        path: format!("/tag/{slug}"),
+        section: None,
+    };
+    render(&state, subject, query.as_deref()).await
+}
+
+/// `GET /author/{slug}`
+pub(crate) async fn show_author(
+    State(state): State<AppState>,
+    Path(author): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<HtmlPage, AppError> {
+    let slug = Slug::parse(&author).map_err(|_| AppError::NotFound)?;
+    let author = state.store().author(&slug).await?.ok_or(AppError::NotFound)?;
+    let subject = Subject {
+        listing: Listing::Author(slug.clone()),
+        kind: "Author",
+        title: author.name,
+        description: author.bio,
+        path: format!("/author/{slug}"),
+        section: None,
+    };
+    render(&state, subject, query.as_deref()).await
+}
+
+async fn render(state: &AppState, subject: Subject, query: Option<&str>) -> Result<HtmlPage, AppError> {
+    let number = super::page_number(query)?;
+    let page = PageRequest::new(number, state.config().page_size);
+    let found = state.store().published_articles(&subject.listing, page).await?;
+    if found.is_past_the_end() {
+        return Err(AppError::NotFound);
+    }
+    let canonical_path = if number == 1 { subject.path.clone() } else { format!("{}?page={number}", subject.path) };
+    let view = ListingView {
+        site: super::site_view(state, subject.section.as_ref()).await?,
+        canonical: format!("{}{canonical_path}", state.config().site_url),
+        kind: subject.kind,
+        title: subject.title,
+        description: subject.description,
+        articles: found.items.iter().map(CardView::from).collect(),
+        pagination: PaginationView::new(&subject.path, number, found.page_count()),
+    };
+    Ok(HtmlPage(state.0.templates.render("listing.html", &view)?))
+}
