@@ -43,7 +43,7 @@ pub const SETTINGS: &[SettingDoc] = &[
         key: "site_url",
         flag: "--site-url",
         env: "MASTHEAD_SITE_URL",
-        default: "http://ADDR:PORT",
+        default: "the address served on",
         description: "The public address readers use (e.g. `https://news.example.com`), for canonical links.",
     },
     SettingDoc {

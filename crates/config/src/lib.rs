@@ -38,7 +38,7 @@ pub struct SettingsArgs {
     /// The publication's name, shown in the masthead and in page titles [default: The Masthead Times]
     #[arg(long, env = "MASTHEAD_SITE_NAME", value_name = "NAME")]
     pub site_name: Option<String>,
-    /// The public address readers use, for canonical links, e.g. https://news.example.com [default: http://ADDR:PORT]
+    /// The public address readers use, for canonical links, e.g. https://news.example.com [default: the address served on]
     #[arg(long, env = "MASTHEAD_SITE_URL", value_name = "URL")]
     pub site_url: Option<String>,
     /// Language of the site's content, as a BCP 47 tag such as en or en-GB [default: en]
@@ -67,8 +67,8 @@ pub struct Settings {
     pub listen: SocketAddr,
     /// The publication's name.
     pub site_name: String,
-    /// Public base URL, without a trailing slash.
-    pub site_url: String,
+    /// Public base URL, without a trailing slash; `None` means the address served on.
+    pub site_url: Option<String>,
     /// BCP 47 language tag of the content.
     pub language: String,
     /// Articles per listing page.
@@ -143,15 +143,15 @@ impl Settings {
         };
 
         let site_url = match pick(args.site_url, file.site_url, "site_url", from_file("site_url")) {
-            None => format!("http://{listen}"),
-            Some((text, origin)) => parse_site_url(&text).ok_or_else(|| {
+            None => None,
+            Some((text, origin)) => Some(parse_site_url(&text).ok_or_else(|| {
                 ConfigError::invalid(
                     "site_url",
                     &text,
                     origin,
                     "expected an http:// or https:// address such as https://news.example.com",
                 )
-            })?,
+            })?),
         };
 
         let language = match pick(args.language, file.language, "language", from_file("language")) {

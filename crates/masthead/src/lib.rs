@@ -30,7 +30,8 @@ pub struct Site {
 
 /// Prepares the data directory, opens (and migrates) the database, loads the
 /// demo publication on the very first start, and builds the web routes.
-pub async fn open_site(settings: &Settings) -> Result<Site, StartError> {
+/// `address` is where the site is served, the public URL unless `site_url` says otherwise.
+pub async fn open_site(settings: &Settings, address: SocketAddr) -> Result<Site, StartError> {
     prepare_data_dir(&settings.data_dir)?;
     let database = settings.database_path();
     let store = Arc::new(
@@ -54,7 +55,7 @@ pub async fn open_site(settings: &Settings) -> Result<Site, StartError> {
     std::fs::create_dir_all(&media_dir).map_err(|source| StartError::DataDir { path: media_dir.clone(), source })?;
     let config = WebConfig {
         site_name: settings.site_name.clone(),
-        site_url: settings.site_url.clone(),
+        site_url: settings.site_url.clone().unwrap_or_else(|| format!("http://{address}")),
         language: settings.language.clone(),
         page_size: settings.page_size,
         media_dir,

@@ -535,9 +535,19 @@ impl Store for SqliteStore {
         if slugs.is_empty() {
             return Ok(Vec::new());
         }
+        // A body may still name an article by a former slug; the link follows it to the current one.
         let mut query = QueryBuilder::<Sqlite>::new(
-            "SELECT a.slug, a.headline, s.slug AS section_slug FROM articles a JOIN sections s ON s.id = a.section_id \
-             WHERE a.status = 'published' AND a.slug IN (",
+            "SELECT a.slug AS named, a.slug, a.headline, s.slug AS section_slug FROM articles a \
+             JOIN sections s ON s.id = a.section_id WHERE a.status = 'published' AND a.slug IN (",
+        );
+        let mut list = query.separated(", ");
+        for slug in slugs {
+            list.push_bind(slug.as_str());
+        }
+        query.push(
+            ") UNION ALL SELECT r.old_slug AS named, a.slug, a.headline, s.slug AS section_slug FROM slug_redirects r \
+             JOIN articles a ON a.id = r.article_id JOIN sections s ON s.id = a.section_id \
+             WHERE a.status = 'published' AND r.old_slug IN (",
         );
         let mut list = query.separated(", ");
         for slug in slugs {
@@ -552,6 +562,7 @@ impl Store for SqliteStore {
             .iter()
             .map(|row| {
                 Ok(PublishedLink {
+                    named: rows::slug(row, "named")?,
                     slug: rows::slug(row, "slug")?,
                     section: rows::slug(row, "section_slug")?,
                     headline: rows::headline(row, "headline")?,

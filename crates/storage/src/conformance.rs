@@ -195,6 +195,10 @@ async fn a_changed_slug_leaves_a_redirect(store: &dyn Store) {
         ArticleLookup::Moved { slug: slug("old-name"), section: slug("world") }
     );
     assert!(matches!(store.change_slug(ArticleId::generate(), &slug("x")).await, Err(StorageError::NotFound(_))));
+    // A link made with a former slug leads to the current address.
+    let links = store.published_links(&[slug("new-name")]).await.unwrap();
+    assert_eq!(links.len(), 1);
+    assert_eq!((links[0].named.as_str(), links[0].slug.as_str()), ("new-name", "old-name"));
 }
 
 async fn unpublished_articles_stay_hidden(store: &dyn Store) {

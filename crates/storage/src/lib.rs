@@ -59,7 +59,8 @@ pub trait Store: Send + Sync + 'static {
     async fn published_article(&self, slug: &Slug) -> StorageResult<ArticleLookup>;
     /// One page of published articles, newest first.
     async fn published_articles(&self, listing: &Listing, page: PageRequest) -> StorageResult<Paged<ArticleSummary>>;
-    /// Headlines and sections of the published articles among `slugs`, for "read also" links.
+    /// Headlines and current addresses of the published articles named by
+    /// `slugs` (current or former slugs), for "read also" links.
     async fn published_links(&self, slugs: &[Slug]) -> StorageResult<Vec<PublishedLink>>;
 
     /// Stores a comment.

@@ -93,6 +93,8 @@ pub enum ArticleLookup {
 /// What a link to a published article needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishedLink {
+    /// The slug it was asked for by: the current one, or a former one.
+    pub named: Slug,
     /// Current slug.
     pub slug: Slug,
     /// Section slug.

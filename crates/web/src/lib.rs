@@ -92,7 +92,7 @@ pub fn router(state: AppState) -> Router {
         .route("/{section}", get(reader::listing::show_section))
         .route("/{section}/{slug}", get(reader::article::show_article))
         .route("/{section}/{slug}/comments", post(reader::article::post_comment))
-        .nest("/media", media)
+        .nest_service("/media", media)
         .fallback(reader::not_found)
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(axum::middleware::from_fn_with_state(state.clone(), error::render_error_pages))

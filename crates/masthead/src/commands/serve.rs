@@ -1,5 +1,6 @@
 //! `masthead serve`: resolve settings, open the site, serve until Ctrl+C or SIGTERM.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use masthead_config::{Settings, SettingsArgs};
@@ -48,12 +49,16 @@ pub(crate) fn run(args: ServeArgs) -> ExitCode {
 }
 
 async fn serve(settings: Settings) -> Result<(), masthead::StartError> {
-    let site = masthead::open_site(&settings).await?;
+    // Bind first: a port in use is reported before anything is written to disk.
     let listener = masthead::bind(settings.listen).await?;
     let address = listener.local_addr().map_err(masthead::StartError::Serve)?;
+    let site = masthead::open_site(&settings, address).await?;
     // The one line a person (or a test) reads to find the site; printed only once it is ready.
-    println!("Masthead is serving {} at http://{address}/", settings.site_name);
-    println!("Data directory: {}. Press Ctrl+C to stop.", settings.data_dir.display());
+    // A closed stdout (a supervisor that stopped reading) must not stop the site, so errors are ignored.
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "Masthead is serving {} at http://{address}/", settings.site_name);
+    let _ = writeln!(out, "Data directory: {}. Press Ctrl+C to stop.", settings.data_dir.display());
+    let _ = out.flush();
     site.serve(listener, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

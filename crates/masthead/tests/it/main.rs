@@ -1,1 +1,11 @@
-//! Integration tests.
+//! Integration tests of the whole site: each test starts the real server on
+//! port 0 with a fresh data directory (see `support`) or runs the real
+//! `masthead` binary, and checks what readers and operators see.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a panic is a failed test")]
+
+mod command_line;
+mod html_validity;
+mod reader_pages;
+mod seed_article;
+mod support;

@@ -1,6 +1,8 @@
 //! The SQLite backend against the storage conformance suite, plus what only
 //! a database file can show: reopening, corrupt files, newer schemas.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a panic is a failed test")]
+
 use masthead_storage::conformance::CHECKS;
 use masthead_storage::{StorageError, Store};
 use masthead_storage_sqlite::SqliteStore;

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use masthead_content::{Article, Comment, Slug};
 use masthead_markup::ArticleLink;
 use masthead_storage::ArticleLookup;
@@ -62,13 +63,13 @@ pub(crate) async fn show_article(
     let article = match state.store().published_article(&slug).await? {
         ArticleLookup::Found(article) => article,
         ArticleLookup::Moved { slug, section } => {
-            return Ok(Redirect::permanent(&article_url(&section, &slug)).into_response());
+            return Ok(moved_permanently(article_url(&section, &slug)));
         }
         ArticleLookup::Missing => return Err(AppError::NotFound),
     };
     // One address per article: a wrong or old section in the path moves the reader to the right one.
     if article.section.slug.as_str() != section {
-        return Ok(Redirect::permanent(&article_url(&article.section.slug, &article.slug)).into_response());
+        return Ok(moved_permanently(article_url(&article.section.slug, &article.slug)));
     }
     let body_html = render_body(&state, &article).await?;
     let comments = state.store().approved_comments(article.id).await?;
@@ -80,6 +81,11 @@ pub(crate) async fn show_article(
         article: article_view(&article, body_html),
     };
     Ok(HtmlPage(state.0.templates.render("article.html", &view)?).into_response())
+}
+
+/// A 301: the status search engines and feed readers treat as "update your link".
+fn moved_permanently(location: String) -> Response {
+    (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response()
 }
 
 /// `POST /{section}/{slug}/comments`: the form is on every article, but this
@@ -100,7 +106,7 @@ async fn render_body(state: &AppState, article: &Article) -> Result<String, AppE
         .into_iter()
         .map(|link| {
             let url = article_url(&link.section, &link.slug);
-            (link.slug, ArticleLink { headline: link.headline.to_string(), url })
+            (link.named, ArticleLink { headline: link.headline.to_string(), url })
         })
         .collect();
     let rendered = masthead_markup::render(&article.body_source, &|slug: &Slug| links.get(slug).cloned());

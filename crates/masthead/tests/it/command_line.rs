@@ -1,0 +1,207 @@
+//! The `masthead` binary as an operator meets it: `--help`, the settings
+//! table, clear one-line errors with a non-zero exit code, and a real start.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use masthead_config::{SETTINGS, markdown_table};
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+/// Tests run in parallel, so every test that gets as far as binding uses port 0,
+/// never the default 8080.
+///
+/// The binary, run in an empty working directory (so no `masthead.toml` is
+/// picked up) with no `MASTHEAD_*` variables from the calling environment.
+fn masthead(workdir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_masthead"));
+    command.current_dir(workdir);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("MASTHEAD_") {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The last line of stderr, where the failure is explained.
+fn last_error_line(output: &Output) -> String {
+    stderr(output).lines().last().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn help_documents_every_setting_with_its_environment_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = masthead(dir.path()).args(["serve", "--help"]).output().unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for setting in SETTINGS {
+        assert!(help.contains(setting.flag), "--help lacks {}", setting.flag);
+        assert!(help.contains(setting.env), "--help lacks {}", setting.env);
+    }
+}
+
+#[test]
+fn the_readme_settings_table_matches_the_code() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md")).unwrap();
+    assert!(
+        readme.contains(&markdown_table()),
+        "README.md's settings table differs from the code; replace it with:\n{}",
+        markdown_table()
+    );
+}
+
+#[test]
+fn an_invalid_flag_value_exits_2_with_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = masthead(dir.path()).args(["serve", "--listen", "nonsense"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stderr(&output).lines().count(), 1, "{}", stderr(&output));
+    let line = last_error_line(&output);
+    assert!(line.starts_with("masthead: invalid listen \"nonsense\""), "{line}");
+    assert!(line.contains("127.0.0.1:8080"), "{line}");
+    assert!(!dir.path().join("masthead-data").exists(), "nothing is created for a bad setting");
+}
+
+#[test]
+fn an_invalid_environment_variable_exits_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = masthead(dir.path()).args(["serve"]).env("MASTHEAD_PAGE_SIZE", "lots").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(last_error_line(&output).contains("MASTHEAD_PAGE_SIZE"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_bad_settings_file_exits_2_naming_the_file_and_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("masthead.toml"), "listen = \"127.0.0.1:8080\"\nport = 9\n").unwrap();
+    let output = masthead(dir.path()).args(["serve"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let line = last_error_line(&output);
+    assert!(line.contains("masthead.toml") && line.contains("unknown field `port`"), "{line}");
+}
+
+#[test]
+fn an_invalid_log_filter_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = masthead(dir.path()).args(["serve", "--log", "masthead=loud"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(last_error_line(&output).contains("invalid log"), "{}", stderr(&output));
+}
+
+#[test]
+fn an_unusable_data_directory_exits_1_saying_how_to_fix_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // A path under a regular file can never be a directory, whoever runs the test.
+    std::fs::write(dir.path().join("a-file"), "x").unwrap();
+    let output =
+        masthead(dir.path()).args(["serve", "--data-dir", "a-file/data", "--listen", "127.0.0.1:0"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let line = last_error_line(&output);
+    assert!(line.starts_with("masthead: cannot use the data directory a-file/data"), "{line}");
+    assert!(line.contains("--data-dir"), "{line}");
+}
+
+#[test]
+fn a_port_in_use_exits_1_saying_how_to_fix_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let output = masthead(dir.path()).args(["serve", "--listen", &address, "--log", "error"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let line = last_error_line(&output);
+    assert!(line.contains(&format!("cannot listen on {address}: the address is already in use")), "{line}");
+    assert!(line.contains("--listen"), "{line}");
+}
+
+#[test]
+fn a_corrupt_database_exits_1_saying_how_to_recover() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    std::fs::write(dir.path().join("data/masthead.db"), "this is not a database, it is a shopping list".repeat(200))
+        .unwrap();
+    let output =
+        masthead(dir.path()).args(["serve", "--data-dir", "data", "--listen", "127.0.0.1:0"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let line = last_error_line(&output);
+    assert!(line.contains("is not a SQLite database"), "{line}");
+    assert!(line.contains("backup"), "{line}");
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_version_exits_1_saying_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    let path = data.join("masthead.db");
+    masthead_storage_sqlite::SqliteStore::open(&path).await.unwrap().close().await;
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", path.display())).await.unwrap();
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (99999, 'from the future', 1, x'00', 0)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let output =
+        masthead(dir.path()).args(["serve", "--data-dir", "data", "--listen", "127.0.0.1:0"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let line = last_error_line(&output);
+    assert!(line.contains("newer version of Masthead"), "{line}");
+}
+
+/// Starts `masthead serve` on port 0 and returns the child and the URL it printed.
+async fn start_server(workdir: &Path) -> (tokio::process::Child, String) {
+    let mut child = tokio::process::Command::from(masthead(workdir))
+        .args(["serve", "--listen", "127.0.0.1:0", "--log", "warn"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(at) = line.strip_prefix("Masthead is serving The Masthead Times at ") {
+                return at.trim_end_matches('/').to_owned();
+            }
+        }
+        panic!("masthead exited without printing its URL");
+    })
+    .await
+    .expect("masthead printed its URL within a minute");
+    // Keep reading, as a terminal would, so the server never writes into a closed pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (child, url)
+}
+
+async fn stop_server(mut child: tokio::process::Child) {
+    let pid = child.id().unwrap().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = tokio::time::timeout(Duration::from_secs(30), child.wait()).await.unwrap().unwrap();
+    assert!(status.success(), "a graceful stop exits 0, got {status}");
+}
+
+#[tokio::test]
+async fn serve_with_defaults_prints_its_url_and_loads_the_demo_only_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (child, url) = start_server(dir.path()).await;
+    assert!(dir.path().join("masthead-data/masthead.db").is_file(), "the default data directory is ./masthead-data");
+    let client = reqwest::Client::new();
+    let home = client.get(format!("{url}/")).send().await.unwrap();
+    assert_eq!(home.status(), reqwest::StatusCode::OK);
+    let first = client.get(format!("{url}/world")).send().await.unwrap().text().await.unwrap();
+    stop_server(child).await;
+
+    // The second start finds the site initialised and loads nothing again.
+    let (child, url) = start_server(dir.path()).await;
+    let second = client.get(format!("{url}/world")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(first.matches("class=\"card\"").count(), second.matches("class=\"card\"").count());
+    assert!(first.matches("class=\"card\"").count() >= 4);
+    stop_server(child).await;
+}
