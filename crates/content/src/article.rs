@@ -1,31 +1,6 @@
-use std::fmt;
-
 use time::OffsetDateTime;
-use uuid::Uuid;
 
-use crate::{Author, Headline, Media, MediaId, Section, Slug, Tag, ValidationError};
-
-/// Identifies an article for its whole life, whatever its slug becomes. Time-ordered (UUIDv7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ArticleId(Uuid);
-
-impl ArticleId {
-    /// A new, unique identifier.
-    pub fn generate() -> Self {
-        Self(Uuid::now_v7())
-    }
-
-    /// Reads an identifier written by [`fmt::Display`].
-    pub fn parse(value: &str) -> Result<Self, ValidationError> {
-        Uuid::parse_str(value).map(Self).map_err(|_| ValidationError::InvalidId(value.chars().take(40).collect()))
-    }
-}
-
-impl fmt::Display for ArticleId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+use crate::{ArticleId, Author, Headline, Media, MediaId, Section, Slug, Tag, ValidationError};
 
 /// Where an article stands in the editorial workflow. Readers see only `Published`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

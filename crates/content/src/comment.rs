@@ -1,31 +1,6 @@
-use std::fmt;
-
 use time::OffsetDateTime;
-use uuid::Uuid;
 
-use crate::{ArticleId, ValidationError};
-
-/// Identifies a comment. Time-ordered (UUIDv7).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct CommentId(Uuid);
-
-impl CommentId {
-    /// A new, unique identifier.
-    pub fn generate() -> Self {
-        Self(Uuid::now_v7())
-    }
-
-    /// Reads an identifier written by [`fmt::Display`].
-    pub fn parse(value: &str) -> Result<Self, ValidationError> {
-        Uuid::parse_str(value).map(Self).map_err(|_| ValidationError::InvalidId(value.chars().take(40).collect()))
-    }
-}
-
-impl fmt::Display for CommentId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+use crate::{ArticleId, CommentId, ValidationError};
 
 /// Where a comment stands in moderation. Only approved comments are shown to readers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,15 +12,17 @@
 mod article;
 mod comment;
 mod error;
+mod id;
 mod media;
 mod slug;
 mod taxonomy;
 mod text;
 
-pub use article::{Article, ArticleId, ArticleSummary, Correction, NewArticle, Status};
-pub use comment::{Comment, CommentId, CommentStatus, NewComment};
+pub use article::{Article, ArticleSummary, Correction, NewArticle, Status};
+pub use comment::{Comment, CommentStatus, NewComment};
 pub use error::ValidationError;
-pub use media::{Media, MediaId, NewMedia};
+pub use id::{ArticleId, CommentId, MediaId};
+pub use media::{Media, NewMedia};
 pub use slug::Slug;
 pub use taxonomy::{Author, Section, Tag};
 pub use text::{Headline, PlainText};

@@ -176,6 +176,12 @@ mod tests {
         "sup",
         "u",
         "ul",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
     ];
     const SAFE_ATTRIBUTES: &[&str] =
         &["href", "src", "alt", "width", "height", "loading", "decoding", "class", "rel", "title", "align", "start"];
@@ -193,8 +199,10 @@ mod tests {
                 if !SAFE_ATTRIBUTES.contains(&attribute.as_str()) {
                     live.push(format!("attribute {attribute}"));
                 }
+                // Only URL attributes load or run their value; `title="javascript:"` is just text.
                 let value = value.trim().to_ascii_lowercase();
-                if ["javascript:", "vbscript:", "data:"].iter().any(|scheme| value.starts_with(scheme)) {
+                let is_url = matches!(attribute.as_str(), "href" | "src");
+                if is_url && ["javascript:", "vbscript:", "data:"].iter().any(|scheme| value.starts_with(scheme)) {
                     live.push(format!("url {value}"));
                 }
             }
@@ -234,6 +242,83 @@ mod tests {
             attributes.push((key, value));
         }
         (name, attributes)
+    }
+
+    /// Pieces hostile bodies are made of; proptest strings them together at random.
+    const FRAGMENTS: &[&str] = &[
+        "<script>",
+        "</script>",
+        "alert(1)",
+        "<img src=x onerror=alert(1)>",
+        "<svg onload=alert(1)>",
+        "javascript:",
+        "JaVaScRiPt:",
+        "data:text/html,",
+        "[link](",
+        "](",
+        ")",
+        "![img](",
+        "<a href=\"",
+        "\">",
+        "\"",
+        "'",
+        "<",
+        ">",
+        "&lt;",
+        "&#x3C;",
+        "&#60;",
+        "\u{202e}",
+        "\u{ff1c}script\u{ff1e}",
+        "```figure\n",
+        "```read-also\n",
+        "```pull-quote\n",
+        "```\n",
+        "src: ",
+        "alt: ",
+        "quote: ",
+        "\n",
+        "\n\n",
+        "    ",
+        "**",
+        "_",
+        "<b ",
+        "onmouseover=",
+        "<sup>",
+        "</sup>",
+        "<abbr title=\"",
+        "<!--",
+        "-->",
+        "<![CDATA[",
+        "]]>",
+        "<style>",
+        "<iframe ",
+        "text ",
+        "# ",
+        "> ",
+        "- ",
+        "1. ",
+        "|a|b|\n|-|-|\n",
+        "\\",
+        "`",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn no_body_whatsoever_produces_live_markup(
+            pieces in proptest::collection::vec(proptest::sample::select(FRAGMENTS), 0..40)
+        ) {
+            let source: String = pieces.concat();
+            let out = html(&source);
+            let live = live_markup(&out);
+            proptest::prop_assert!(live.is_empty(), "{:?} produced {:?} in {}", source, live, out);
+        }
+
+        #[test]
+        fn any_text_renders_without_panicking(source in "\\PC{0,400}") {
+            let _ = html(&source);
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ mod commands;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// Masthead: run a news publication from one program.
 #[derive(Debug, Parser)]
@@ -26,16 +26,29 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().after_help(settings_help()).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
     match cli.command {
         Command::Serve(args) => commands::serve::run(args),
     }
 }
 
+/// Every setting, for `masthead --help`, from the same table the README is checked against.
+fn settings_help() -> String {
+    let mut help = String::from(
+        "Settings of `masthead serve` (a flag wins over its environment variable, which wins over masthead.toml):\n",
+    );
+    for setting in masthead_config::SETTINGS {
+        help.push_str(&format!("  {:<12} {:<20} [default: {}]\n", setting.flag, setting.env, setting.default));
+    }
+    help
+}
+
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
-
     use super::*;
 
     #[test]

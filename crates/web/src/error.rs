@@ -108,3 +108,108 @@ pub(crate) fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
     });
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use async_trait::async_trait;
+    use axum::body::to_bytes;
+    use axum::http::Request;
+    use masthead_content::{
+        ArticleId, ArticleSummary, Author, Comment, Correction, Media, NewArticle, NewComment, NewMedia, Section, Slug,
+        Tag,
+    };
+    use masthead_storage::{ArticleLookup, Listing, PageRequest, Paged, PublishedLink, StorageResult, Store};
+    use tower::ServiceExt;
+
+    use super::*;
+    use crate::{AppState, WebConfig, router};
+
+    /// A store whose database is down: every call fails.
+    struct DownStore;
+
+    fn down<T>() -> StorageResult<T> {
+        Err(StorageError::Unavailable("connection refused to db.internal:5432 (secret detail)".into()))
+    }
+
+    #[async_trait]
+    impl Store for DownStore {
+        async fn is_initialised(&self) -> StorageResult<bool> {
+            down()
+        }
+        async fn mark_initialised(&self) -> StorageResult<()> {
+            down()
+        }
+        async fn save_section(&self, _: &Section, _: u32) -> StorageResult<()> {
+            down()
+        }
+        async fn save_tag(&self, _: &Tag) -> StorageResult<()> {
+            down()
+        }
+        async fn save_author(&self, _: &Author) -> StorageResult<()> {
+            down()
+        }
+        async fn sections(&self) -> StorageResult<Vec<Section>> {
+            down()
+        }
+        async fn section(&self, _: &Slug) -> StorageResult<Option<Section>> {
+            down()
+        }
+        async fn tag(&self, _: &Slug) -> StorageResult<Option<Tag>> {
+            down()
+        }
+        async fn author(&self, _: &Slug) -> StorageResult<Option<Author>> {
+            down()
+        }
+        async fn add_media(&self, _: NewMedia) -> StorageResult<Media> {
+            down()
+        }
+        async fn create_article(&self, _: NewArticle) -> StorageResult<ArticleId> {
+            down()
+        }
+        async fn change_slug(&self, _: ArticleId, _: &Slug) -> StorageResult<()> {
+            down()
+        }
+        async fn add_correction(&self, _: ArticleId, _: &Correction) -> StorageResult<()> {
+            down()
+        }
+        async fn published_article(&self, _: &Slug) -> StorageResult<ArticleLookup> {
+            down()
+        }
+        async fn published_articles(&self, _: &Listing, _: PageRequest) -> StorageResult<Paged<ArticleSummary>> {
+            down()
+        }
+        async fn published_links(&self, _: &[Slug]) -> StorageResult<Vec<PublishedLink>> {
+            down()
+        }
+        async fn add_comment(&self, _: NewComment) -> StorageResult<Comment> {
+            down()
+        }
+        async fn approved_comments(&self, _: ArticleId) -> StorageResult<Vec<Comment>> {
+            down()
+        }
+    }
+
+    #[tokio::test]
+    async fn a_failing_database_gives_readers_the_500_page_without_internals() {
+        let config = WebConfig {
+            site_name: "The Masthead Times".into(),
+            site_url: "http://127.0.0.1".into(),
+            language: "en".into(),
+            page_size: 10,
+            media_dir: "/nonexistent".into(),
+            templates_dir: "/nonexistent".into(),
+        };
+        let app = router(AppState::new(Arc::new(DownStore), config).unwrap());
+        for path in ["/", "/world", "/world/some-story", "/tag/x"] {
+            let response = app.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+            assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR, "{path}");
+            assert_eq!(response.headers()[header::CONTENT_TYPE], "text/html; charset=utf-8");
+            let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
+            let html = String::from_utf8_lossy(&body);
+            assert!(html.contains("<h1>Something went wrong</h1>"), "{html}");
+            assert!(!html.contains("secret detail") && !html.contains("db.internal"), "internals leaked: {html}");
+        }
+    }
+}

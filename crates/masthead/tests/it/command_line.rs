@@ -36,12 +36,14 @@ fn last_error_line(output: &Output) -> String {
 #[test]
 fn help_documents_every_setting_with_its_environment_variable() {
     let dir = tempfile::tempdir().unwrap();
-    let output = masthead(dir.path()).args(["serve", "--help"]).output().unwrap();
-    assert!(output.status.success());
-    let help = String::from_utf8_lossy(&output.stdout);
-    for setting in SETTINGS {
-        assert!(help.contains(setting.flag), "--help lacks {}", setting.flag);
-        assert!(help.contains(setting.env), "--help lacks {}", setting.env);
+    for args in [&["--help"][..], &["serve", "--help"][..]] {
+        let output = masthead(dir.path()).args(args).output().unwrap();
+        assert!(output.status.success());
+        let help = String::from_utf8_lossy(&output.stdout);
+        for setting in SETTINGS {
+            assert!(help.contains(setting.flag), "{args:?} lacks {}", setting.flag);
+            assert!(help.contains(setting.env), "{args:?} lacks {}", setting.env);
+        }
     }
 }
 

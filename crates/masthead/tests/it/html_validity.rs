@@ -1,7 +1,7 @@
 //! Every kind of reader page passes the W3C Nu HTML Checker with no errors.
 //!
 //! The checker (vnu.jar, a Java program) is installed by the README's test
-//! command into `tests/tools/node_modules`. Run alone, without it, this test
+//! command into `tests/node_modules`. Run alone, without it, this test
 //! says it is skipping; the full suite sets `MASTHEAD_REQUIRE_VALIDATOR=1`
 //! so that a missing checker fails instead.
 
@@ -13,8 +13,7 @@ use masthead_storage::{Listing, PageRequest, Store};
 use crate::support::TestApp;
 
 fn validator_jar() -> Option<PathBuf> {
-    let default =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/tools/node_modules/vnu-jar/build/dist/vnu.jar");
+    let default = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/node_modules/vnu-jar/build/dist/vnu.jar");
     let jar = std::env::var_os("MASTHEAD_VNU_JAR").map(PathBuf::from).unwrap_or(default);
     if jar.is_file() {
         return Some(jar);
