@@ -1,6 +1,7 @@
 // Reader pages in a real browser (the system's Chromium, driven by Playwright):
 // layout from 320 px phones to wide screens, images that load, no console
-// errors, keyboard access, and reading with JavaScript turned off.
+// errors, accessibility (axe-core), keyboard access, and reading with
+// JavaScript turned off.
 //
 // Run by scripts/test after the Rust tests:
 //   MASTHEAD_BIN=target/debug/masthead node --test tests/browser/
@@ -12,7 +13,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+
+const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const binary = process.env.MASTHEAD_BIN ?? 'target/debug/masthead';
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -115,6 +119,29 @@ describe('every reader page at every width', () => {
           );
           assert.deepEqual(tooWide, [], 'elements reaching past the right edge');
           assert.deepEqual(problems, []);
+        } finally {
+          await context.close();
+        }
+      });
+    }
+  }
+});
+
+describe('accessibility (axe-core, WCAG 2.2 A and AA rules)', () => {
+  for (const path of pages) {
+    for (const width of [375, 1280]) {
+      test(`${path} at ${width} px has no accessibility violations`, { timeout: 30_000 }, async () => {
+        // The site's Content-Security-Policy forbids injected scripts; the test lifts it to run axe.
+        const { context, page } = await open(path, width, { bypassCSP: true });
+        try {
+          await page.addScriptTag({ path: axeSource });
+          const violations = await page.evaluate(async () => {
+            const result = await window.axe.run(document, {
+              runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+            });
+            return result.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+          });
+          assert.deepEqual(violations, []);
         } finally {
           await context.close();
         }

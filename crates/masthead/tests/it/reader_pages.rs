@@ -192,3 +192,13 @@ async fn head_requests_are_answered_without_a_body() {
     assert_eq!(response.status(), StatusCode::OK);
     assert!(response.bytes().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_site_started_without_the_demo_is_empty_but_works() {
+    let app = TestApp::spawn_with(|settings| settings.demo = false).await;
+    let (status, page) = app.page("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(texts(&page, ".empty"), ["Nothing has been published yet."]);
+    assert!(app.store.is_initialised().await.unwrap(), "the first start is recorded even without the demo");
+    assert_eq!(app.get("/world").await.status(), StatusCode::NOT_FOUND);
+}
