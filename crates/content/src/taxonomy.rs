@@ -13,8 +13,9 @@ pub struct Section {
 
 impl Section {
     /// Names that cannot be sections because the site's own paths use them.
-    pub const RESERVED_SLUGS: &'static [&'static str] =
-        &["admin", "api", "assets", "author", "feed", "media", "search", "sitemap", "tag", "topic"];
+    pub const RESERVED_SLUGS: &'static [&'static str] = &[
+        "admin", "api", "assets", "author", "feed", "feeds", "media", "search", "sitemap", "sitemaps", "tag", "topic",
+    ];
 
     /// Whether `slug` is free to name a section.
     pub fn slug_is_available(slug: &Slug) -> bool {

@@ -8,7 +8,10 @@ use masthead_content::{
     Article, ArticleId, ArticleSummary, Author, Comment, CommentId, Correction, Media, MediaId, NewArticle, NewComment,
     NewMedia, Section, Slug, Status, Tag,
 };
-use masthead_storage::{ArticleLookup, Listing, PageRequest, Paged, PublishedLink, StorageError, StorageResult, Store};
+use masthead_storage::{
+    ArticleLocation, ArticleLookup, Listing, PageRequest, Paged, PublicationMonth, PublishedLink, StorageError,
+    StorageResult, Store,
+};
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
@@ -103,6 +106,31 @@ impl SqliteStore {
             by_article.entry(rows::article_id(&row, "article_id")?).or_default().push(rows::author(&row)?);
         }
         Ok(by_article)
+    }
+
+    /// Listing rows (selected by `sql/article_summaries.sql`) with their bylines.
+    async fn summaries(&self, found: &[SqliteRow]) -> StorageResult<Vec<ArticleSummary>> {
+        let ids = found.iter().map(|r| rows::article_id(r, "id")).collect::<StorageResult<Vec<_>>>()?;
+        let mut authors = self.authors_of(&ids).await?;
+        found
+            .iter()
+            .zip(ids)
+            .map(|(row, id)| {
+                let comment_count: i64 = row.try_get("comment_count").map_err(database_error)?;
+                Ok(ArticleSummary {
+                    id,
+                    slug: rows::slug(row, "slug")?,
+                    headline: rows::headline(row, "headline")?,
+                    standfirst: rows::text(row, "standfirst")?,
+                    section: rows::section(row)?,
+                    authors: authors.remove(&id).unwrap_or_default(),
+                    published_at: rows::optional_time(row, "published_at")?,
+                    updated_at: rows::time(row, "updated_at")?,
+                    lead_image: rows::lead_media(row)?,
+                    comment_count: u32::try_from(comment_count).unwrap_or(u32::MAX),
+                })
+            })
+            .collect()
     }
 
     async fn full_article(&self, row: &SqliteRow) -> StorageResult<Article> {
@@ -507,28 +535,93 @@ impl Store for SqliteStore {
             .fetch_all(&self.pool)
             .await
             .map_err(database_error)?;
-        let ids = found.iter().map(|r| rows::article_id(r, "id")).collect::<StorageResult<Vec<_>>>()?;
-        let mut authors = self.authors_of(&ids).await?;
-        let items = found
-            .iter()
-            .zip(ids)
-            .map(|(row, id)| {
-                let comment_count: i64 = row.try_get("comment_count").map_err(database_error)?;
-                Ok(ArticleSummary {
-                    id,
-                    slug: rows::slug(row, "slug")?,
-                    headline: rows::headline(row, "headline")?,
-                    standfirst: rows::text(row, "standfirst")?,
-                    section: rows::section(row)?,
-                    authors: authors.remove(&id).unwrap_or_default(),
-                    published_at: rows::optional_time(row, "published_at")?,
-                    updated_at: rows::time(row, "updated_at")?,
-                    lead_image: rows::lead_media(row)?,
-                    comment_count: u32::try_from(comment_count).unwrap_or(u32::MAX),
-                })
-            })
-            .collect::<StorageResult<Vec<_>>>()?;
+        let items = self.summaries(&found).await?;
         Ok(Paged { items, request: page, total: u64::try_from(total).unwrap_or(0) })
+    }
+
+    async fn recent_articles(&self, listing: &Listing, limit: u32) -> StorageResult<Vec<Article>> {
+        let (filter, parameter) = listing_filter(listing);
+        let sql = format!(
+            "SELECT a.id, a.slug, a.headline, a.standfirst, a.body_source, a.status, a.published_at, a.updated_at, \
+             s.slug AS section_slug, s.name AS section_name, s.description AS section_description, \
+             m.id AS media_id, m.file_name, m.content_type, m.width, m.height, m.caption, m.credit, m.alt_text \
+             FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.id = a.lead_media_id \
+             WHERE a.status = 'published' AND {filter} ORDER BY a.published_at DESC, a.id DESC LIMIT ?"
+        );
+        let mut query = sqlx::query(&sql);
+        if let Some(parameter) = parameter {
+            query = query.bind(parameter);
+        }
+        let found = query.bind(i64::from(limit)).fetch_all(&self.pool).await.map_err(database_error)?;
+        let mut articles = Vec::with_capacity(found.len());
+        for row in &found {
+            articles.push(self.full_article(row).await?);
+        }
+        Ok(articles)
+    }
+
+    async fn publication_months(&self) -> StorageResult<Vec<PublicationMonth>> {
+        sqlx::query(
+            "SELECT substr(published_at, 1, 7) AS month, COUNT(*) AS articles, MAX(updated_at) AS last_modified \
+             FROM articles WHERE status = 'published' AND published_at IS NOT NULL GROUP BY month ORDER BY month DESC",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(database_error)?
+        .iter()
+        .map(|row| {
+            let month = rows::text(row, "month")?;
+            let corrupt = || StorageError::Corrupt(format!("`{month}` is not a stored month"));
+            let (year, number) = month.split_once('-').ok_or_else(corrupt)?;
+            let articles: i64 = row.try_get("articles").map_err(database_error)?;
+            Ok(PublicationMonth {
+                year: year.parse().map_err(|_| corrupt())?,
+                month: number.parse().ok().filter(|m| (1..=12).contains(m)).ok_or_else(corrupt)?,
+                articles: u64::try_from(articles).unwrap_or(0),
+                last_modified: rows::time(row, "last_modified")?,
+            })
+        })
+        .collect()
+    }
+
+    async fn published_in_month(
+        &self,
+        month: &PublicationMonth,
+        offset: u64,
+        limit: u32,
+    ) -> StorageResult<Vec<ArticleLocation>> {
+        sqlx::query(
+            "SELECT a.slug, s.slug AS section_slug, a.updated_at FROM articles a JOIN sections s ON s.id = a.section_id \
+             WHERE a.status = 'published' AND substr(a.published_at, 1, 7) = ? \
+             ORDER BY a.published_at, a.id LIMIT ? OFFSET ?",
+        )
+        .bind(format!("{:04}-{:02}", month.year, month.month))
+        .bind(i64::from(limit))
+        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(database_error)?
+        .iter()
+        .map(|row| {
+            Ok(ArticleLocation {
+                slug: rows::slug(row, "slug")?,
+                section: rows::slug(row, "section_slug")?,
+                updated_at: rows::time(row, "updated_at")?,
+            })
+        })
+        .collect()
+    }
+
+    async fn published_since(&self, since: OffsetDateTime, limit: u32) -> StorageResult<Vec<ArticleSummary>> {
+        let sql = ARTICLE_SUMMARIES_SQL.replace("/*filter*/", "a.published_at >= ?");
+        let found = sqlx::query(&sql)
+            .bind(time_text::to_text(since))
+            .bind(i64::from(limit))
+            .bind(0_i64)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(database_error)?;
+        self.summaries(&found).await
     }
 
     async fn published_links(&self, slugs: &[Slug]) -> StorageResult<Vec<PublishedLink>> {

@@ -12,7 +12,7 @@ use masthead_content::{
 };
 use time::{Duration, OffsetDateTime};
 
-use crate::{ArticleLookup, Listing, PageRequest, StorageError, Store};
+use crate::{ArticleLookup, Listing, PageRequest, PublicationMonth, StorageError, Store};
 
 /// A check: an async function that panics when the store misbehaves.
 pub type Check = for<'a> fn(&'a dyn Store) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
@@ -31,6 +31,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("published_links_cover_only_published_articles", |s| Box::pin(published_links_cover_only_published_articles(s))),
     ("comments_show_approved_and_nest_one_level", |s| Box::pin(comments_show_approved_and_nest_one_level(s))),
     ("a_correction_moves_the_update_time", |s| Box::pin(a_correction_moves_the_update_time(s))),
+    ("distribution_queries_cover_published_articles", |s| Box::pin(distribution_queries_cover_published_articles(s))),
 ];
 
 fn slug(text: &str) -> Slug {
@@ -295,4 +296,40 @@ async fn a_correction_moves_the_update_time(store: &dyn Store) {
     assert_eq!(stored.updated_at.unix_timestamp(), issued_at.unix_timestamp());
     let missing = store.add_correction(ArticleId::generate(), &Correction { note: "x".into(), issued_at }).await;
     assert!(matches!(missing, Err(StorageError::NotFound(_))));
+}
+
+async fn distribution_queries_cover_published_articles(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    let mut old = article("last-year", "world", 24 * 400);
+    old.tags = vec![slug("energy")];
+    create(store, old).await;
+    create(store, article("yesterday", "business", 24)).await;
+    create(store, article("today", "world", 1)).await;
+    let mut draft = article("draft", "world", 2);
+    draft.status = Status::Draft;
+    create(store, draft).await;
+
+    let recent = store.recent_articles(&Listing::Section(slug("world")), 10).await.unwrap();
+    assert_eq!(recent.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), ["today", "last-year"]);
+    assert_eq!(recent[0].body_source, "Body.", "feeds get whole articles");
+    assert_eq!(store.recent_articles(&Listing::All, 1).await.unwrap().len(), 1);
+
+    let months = store.publication_months().await.unwrap();
+    let total: u64 = months.iter().map(|m| m.articles).sum();
+    assert_eq!(total, 3, "drafts are not in any month: {months:?}");
+    assert!(months.windows(2).all(|w| (w[0].year, w[0].month) > (w[1].year, w[1].month)), "newest month first");
+    let mut listed = Vec::new();
+    for month in &months {
+        let first = store.published_in_month(month, 0, 1).await.unwrap();
+        let rest = store.published_in_month(month, 1, 100).await.unwrap();
+        assert_eq!((first.len() + rest.len()) as u64, month.articles);
+        listed.extend(first.into_iter().chain(rest).map(|l| l.slug.to_string()));
+    }
+    listed.sort();
+    assert_eq!(listed, ["last-year", "today", "yesterday"]);
+    let empty = PublicationMonth { year: 1999, month: 1, articles: 0, last_modified: OffsetDateTime::now_utc() };
+    assert!(store.published_in_month(&empty, 0, 10).await.unwrap().is_empty());
+
+    let since = store.published_since(OffsetDateTime::now_utc() - Duration::hours(48), 100).await.unwrap();
+    assert_eq!(since.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), ["today", "yesterday"]);
 }

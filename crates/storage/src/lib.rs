@@ -9,7 +9,8 @@
 
 use async_trait::async_trait;
 use masthead_content::{
-    ArticleId, ArticleSummary, Author, Comment, Correction, Media, NewArticle, NewComment, NewMedia, Section, Slug, Tag,
+    Article, ArticleId, ArticleSummary, Author, Comment, Correction, Media, NewArticle, NewComment, NewMedia, Section,
+    Slug, Tag,
 };
 
 #[cfg(feature = "conformance")]
@@ -18,7 +19,7 @@ mod error;
 mod query;
 
 pub use error::StorageError;
-pub use query::{ArticleLookup, Listing, PageRequest, Paged, PublishedLink};
+pub use query::{ArticleLocation, ArticleLookup, Listing, PageRequest, Paged, PublicationMonth, PublishedLink};
 
 /// Shorthand for results of storage operations.
 pub type StorageResult<T> = Result<T, StorageError>;
@@ -59,6 +60,20 @@ pub trait Store: Send + Sync + 'static {
     async fn published_article(&self, slug: &Slug) -> StorageResult<ArticleLookup>;
     /// One page of published articles, newest first.
     async fn published_articles(&self, listing: &Listing, page: PageRequest) -> StorageResult<Paged<ArticleSummary>>;
+    /// The newest published articles of a listing, whole (with their bodies), for feeds.
+    async fn recent_articles(&self, listing: &Listing, limit: u32) -> StorageResult<Vec<Article>>;
+    /// Months that have published articles, newest first, with the last change in each.
+    async fn publication_months(&self) -> StorageResult<Vec<PublicationMonth>>;
+    /// Addresses and last changes of the articles published in a month, oldest first,
+    /// `limit` of them after skipping `offset`.
+    async fn published_in_month(
+        &self,
+        month: &PublicationMonth,
+        offset: u64,
+        limit: u32,
+    ) -> StorageResult<Vec<ArticleLocation>>;
+    /// Articles published at or after `since`, newest first, at most `limit`.
+    async fn published_since(&self, since: time::OffsetDateTime, limit: u32) -> StorageResult<Vec<ArticleSummary>>;
     /// Headlines and current addresses of the published articles named by
     /// `slugs` (current or former slugs), for "read also" links.
     async fn published_links(&self, slugs: &[Slug]) -> StorageResult<Vec<PublishedLink>>;

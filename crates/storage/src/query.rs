@@ -1,4 +1,5 @@
 use masthead_content::{Article, Headline, Slug};
+use time::OffsetDateTime;
 
 /// Which published articles a listing page shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +102,30 @@ pub struct PublishedLink {
     pub section: Slug,
     /// Current headline.
     pub headline: Headline,
+}
+
+/// A calendar month (UTC) in which articles were published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicationMonth {
+    /// Year.
+    pub year: i32,
+    /// Month, 1 to 12.
+    pub month: u8,
+    /// Articles published in it.
+    pub articles: u64,
+    /// The newest change to any of them.
+    pub last_modified: OffsetDateTime,
+}
+
+/// Where a published article lives and when it last changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleLocation {
+    /// Current slug.
+    pub slug: Slug,
+    /// Section slug.
+    pub section: Slug,
+    /// Last change.
+    pub updated_at: OffsetDateTime,
 }
 
 #[cfg(test)]

@@ -117,10 +117,13 @@ mod tests {
     use axum::body::to_bytes;
     use axum::http::Request;
     use masthead_content::{
-        ArticleId, ArticleSummary, Author, Comment, Correction, Media, NewArticle, NewComment, NewMedia, Section, Slug,
-        Tag,
+        Article, ArticleId, ArticleSummary, Author, Comment, Correction, Media, NewArticle, NewComment, NewMedia,
+        Section, Slug, Tag,
     };
-    use masthead_storage::{ArticleLookup, Listing, PageRequest, Paged, PublishedLink, StorageResult, Store};
+    use masthead_storage::{
+        ArticleLocation, ArticleLookup, Listing, PageRequest, Paged, PublicationMonth, PublishedLink, StorageResult,
+        Store,
+    };
     use tower::ServiceExt;
 
     use super::*;
@@ -183,6 +186,23 @@ mod tests {
         async fn published_links(&self, _: &[Slug]) -> StorageResult<Vec<PublishedLink>> {
             down()
         }
+        async fn recent_articles(&self, _: &Listing, _: u32) -> StorageResult<Vec<Article>> {
+            down()
+        }
+        async fn publication_months(&self) -> StorageResult<Vec<PublicationMonth>> {
+            down()
+        }
+        async fn published_in_month(
+            &self,
+            _: &PublicationMonth,
+            _: u64,
+            _: u32,
+        ) -> StorageResult<Vec<ArticleLocation>> {
+            down()
+        }
+        async fn published_since(&self, _: time::OffsetDateTime, _: u32) -> StorageResult<Vec<ArticleSummary>> {
+            down()
+        }
         async fn add_comment(&self, _: NewComment) -> StorageResult<Comment> {
             down()
         }
@@ -202,7 +222,7 @@ mod tests {
             templates_dir: "/nonexistent".into(),
         };
         let app = router(AppState::new(Arc::new(DownStore), config).unwrap());
-        for path in ["/", "/world", "/world/some-story", "/tag/x"] {
+        for path in ["/", "/world", "/world/some-story", "/tag/x", "/feed.xml", "/sitemap.xml", "/sitemaps/news.xml"] {
             let response = app.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
             assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR, "{path}");
             assert_eq!(response.headers()[header::CONTENT_TYPE], "text/html; charset=utf-8");

@@ -12,6 +12,7 @@
 //!   tests bind port 0.
 
 mod assets;
+mod distribution;
 mod error;
 mod page;
 mod reader;
@@ -23,7 +24,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::routing::{get, post};
 use masthead_storage::Store;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -88,8 +90,41 @@ pub fn router(state: AppState) -> Router {
     let media = Router::new().fallback_service(ServeDir::new(&state.config().media_dir)).layer(
         SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
     );
-    Router::new()
+    let mut routes = Router::new();
+    for format in distribution::Format::ALL {
+        use distribution::{Subject, serve_feed};
+        let file = format.file_name();
+        routes = routes
+            .route(
+                &format!("/{file}"),
+                get(move |State(state): State<AppState>, headers: HeaderMap| async move {
+                    serve_feed(&state, &headers, Subject::Site, format).await
+                }),
+            )
+            .route(
+                &format!("/{{section}}/{file}"),
+                get(move |State(state): State<AppState>, Path(slug): Path<String>, headers: HeaderMap| async move {
+                    serve_feed(&state, &headers, Subject::Section(slug), format).await
+                }),
+            )
+            .route(
+                &format!("/tag/{{slug}}/{file}"),
+                get(move |State(state): State<AppState>, Path(slug): Path<String>, headers: HeaderMap| async move {
+                    serve_feed(&state, &headers, Subject::Tag(slug), format).await
+                }),
+            )
+            .route(
+                &format!("/author/{{slug}}/{file}"),
+                get(move |State(state): State<AppState>, Path(slug): Path<String>, headers: HeaderMap| async move {
+                    serve_feed(&state, &headers, Subject::Author(slug), format).await
+                }),
+            );
+    }
+    routes
         .route("/", get(reader::home::show_home))
+        .route("/robots.txt", get(distribution::serve_robots))
+        .route("/sitemap.xml", get(distribution::serve_sitemap_index))
+        .route("/sitemaps/{file}", get(distribution::serve_sitemap))
         .route("/assets/{file}", get(assets::serve_asset))
         .route("/tag/{slug}", get(reader::listing::show_tag))
         .route("/author/{slug}", get(reader::listing::show_author))

@@ -11,11 +11,23 @@ use time::macros::format_description;
 #[derive(Serialize)]
 pub(crate) struct SiteView {
     pub name: String,
+    /// Public base URL, no trailing slash.
+    pub url: String,
+    /// The whole site's feeds, advertised on every page.
+    pub feeds: Vec<FeedLinkView>,
     pub language: String,
     pub stylesheet: String,
     pub icon: String,
     pub sections: Vec<NavItem>,
     pub year: i32,
+}
+
+/// A `<link rel="alternate">` to a feed.
+#[derive(Serialize)]
+pub(crate) struct FeedLinkView {
+    pub title: String,
+    pub url: String,
+    pub kind: &'static str,
 }
 
 #[derive(Serialize)]

@@ -22,6 +22,7 @@ struct ArticlePageView {
     article: ArticleView,
     comments: Vec<CommentView>,
     comment_count: usize,
+    json_ld: String,
 }
 
 #[derive(Serialize)]
@@ -32,7 +33,11 @@ struct ArticleView {
     authors: Vec<LinkView>,
     published: Option<TimeView>,
     updated: Option<TimeView>,
+    /// Last change, always present (for metadata).
+    modified: TimeView,
     image: Option<ImageView>,
+    /// The lead image's absolute URL, for OpenGraph and Twitter cards.
+    image_absolute_url: Option<String>,
     body_html: String,
     tags: Vec<LinkView>,
     corrections: Vec<CorrectionView>,
@@ -73,12 +78,14 @@ pub(crate) async fn show_article(
     }
     let body_html = render_body(&state, &article).await?;
     let comments = state.store().approved_comments(article.id).await?;
+    let canonical = format!("{}{}", state.config().site_url, article_url(&article.section.slug, &article.slug));
     let view = ArticlePageView {
         site: super::site_view(&state, Some(&article.section.slug)).await?,
-        canonical: format!("{}{}", state.config().site_url, article_url(&article.section.slug, &article.slug)),
+        json_ld: json_ld(&state, &article, &canonical),
+        canonical,
         comment_count: comments.len(),
         comments: thread(&comments),
-        article: article_view(&article, body_html),
+        article: article_view(&state, &article, body_html),
     };
     Ok(HtmlPage(state.0.templates.render("article.html", &view)?).into_response())
 }
@@ -97,7 +104,7 @@ pub(crate) async fn post_comment() -> AppError {
 }
 
 /// Renders the body with its "read also" links resolved to current headlines.
-async fn render_body(state: &AppState, article: &Article) -> Result<String, AppError> {
+pub(crate) async fn render_body(state: &AppState, article: &Article) -> Result<String, AppError> {
     let wanted = masthead_markup::referenced_articles(&article.body_source);
     let links: HashMap<Slug, ArticleLink> = state
         .store()
@@ -116,7 +123,46 @@ async fn render_body(state: &AppState, article: &Article) -> Result<String, AppE
     Ok(rendered.html)
 }
 
-fn article_view(article: &Article, body_html: String) -> ArticleView {
+/// `NewsArticle` and `BreadcrumbList` structured data for the article page.
+fn json_ld(state: &AppState, article: &Article, canonical: &str) -> String {
+    let absolute = |path: &str| crate::distribution::absolute(state, path);
+    let facts = masthead_feeds::metadata::ArticleFacts {
+        url: canonical.to_owned(),
+        headline: article.headline.to_string(),
+        description: article.standfirst.clone(),
+        published: article.published_at.unwrap_or(article.updated_at),
+        modified: article.updated_at,
+        authors: article
+            .authors
+            .iter()
+            .map(|a| masthead_feeds::Person { name: a.name.clone(), url: absolute(&format!("/author/{}", a.slug)) })
+            .collect(),
+        section: article.section.name.clone(),
+        keywords: article.tags.iter().map(|t| t.name.clone()).collect(),
+        images: article
+            .lead_image
+            .iter()
+            .map(|m| masthead_feeds::Image {
+                url: absolute(&m.url_path()),
+                content_type: m.content_type.clone(),
+                width: m.width,
+                height: m.height,
+                caption: m.caption.clone(),
+                credit: m.credit.clone(),
+                alt: m.alt_text.clone(),
+            })
+            .collect(),
+        language: state.config().language.clone(),
+    };
+    let crumbs = vec![
+        (state.config().site_name.clone(), absolute("/")),
+        (article.section.name.clone(), absolute(&format!("/{}", article.section.slug))),
+        (article.headline.to_string(), canonical.to_owned()),
+    ];
+    masthead_feeds::metadata::news_article(&facts, &super::publisher(state), &crumbs)
+}
+
+fn article_view(state: &AppState, article: &Article, body_html: String) -> ArticleView {
     let updated = match article.published_at {
         Some(published) if article.updated_at > published => Some(TimeView::new(article.updated_at)),
         _ => None,
@@ -128,7 +174,9 @@ fn article_view(article: &Article, body_html: String) -> ArticleView {
         authors: article.authors.iter().map(author_link).collect(),
         published: article.published_at.map(TimeView::new),
         updated,
+        modified: TimeView::new(article.updated_at),
         image: article.lead_image.as_ref().map(ImageView::from),
+        image_absolute_url: article.lead_image.as_ref().map(|m| crate::distribution::absolute(state, &m.url_path())),
         body_html,
         tags: article.tags.iter().map(tag_link).collect(),
         corrections: article

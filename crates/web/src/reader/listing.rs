@@ -6,7 +6,7 @@ use masthead_storage::{Listing, PageRequest};
 use serde::Serialize;
 
 use crate::page::HtmlPage;
-use crate::views::{CardView, PaginationView, SiteView};
+use crate::views::{CardView, FeedLinkView, PaginationView, SiteView};
 use crate::{AppError, AppState};
 
 #[derive(Serialize)]
@@ -18,6 +18,8 @@ struct ListingView {
     description: String,
     articles: Vec<CardView>,
     pagination: PaginationView,
+    feeds: Vec<FeedLinkView>,
+    json_ld: String,
 }
 
 /// What a listing page is about.
@@ -95,9 +97,23 @@ async fn render(state: &AppState, subject: Subject, query: Option<&str>) -> Resu
         return Err(AppError::NotFound);
     }
     let canonical_path = if number == 1 { subject.path.clone() } else { format!("{}?page={number}", subject.path) };
+    let canonical = format!("{}{canonical_path}", state.config().site_url);
+    let crumbs = vec![
+        (state.config().site_name.clone(), crate::distribution::absolute(state, "/")),
+        (subject.title.clone(), crate::distribution::absolute(state, &subject.path)),
+    ];
+    let json_ld = masthead_feeds::metadata::collection_page(
+        &subject.title,
+        &subject.description,
+        &canonical,
+        &super::publisher(state),
+        &crumbs,
+    );
     let view = ListingView {
         site: super::site_view(state, subject.section.as_ref()).await?,
-        canonical: format!("{}{canonical_path}", state.config().site_url),
+        feeds: super::feed_links(state, &subject.path, &format!("{} | {}", subject.title, state.config().site_name)),
+        json_ld,
+        canonical,
         kind: subject.kind,
         title: subject.title,
         description: subject.description,

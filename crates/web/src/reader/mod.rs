@@ -8,8 +8,9 @@ pub(crate) mod listing;
 use masthead_content::Slug;
 use serde::Serialize;
 
+use crate::distribution::Format;
 use crate::error::ErrorPage;
-use crate::views::{NavItem, SiteView};
+use crate::views::{FeedLinkView, NavItem, SiteView};
 use crate::{AppError, AppState};
 
 /// Any address no route matches.
@@ -27,6 +28,8 @@ fn site_view_with(state: &AppState, sections: &[masthead_content::Section], curr
     let config = state.config();
     SiteView {
         name: config.site_name.clone(),
+        url: config.site_url.clone(),
+        feeds: feed_links(state, "", &config.site_name),
         language: config.language.clone(),
         stylesheet: state.0.assets.url("site.css"),
         icon: state.0.assets.url("icon.svg"),
@@ -35,6 +38,29 @@ fn site_view_with(state: &AppState, sections: &[masthead_content::Section], curr
             .map(|s| NavItem { name: s.name.clone(), url: format!("/{}", s.slug), current: Some(&s.slug) == current })
             .collect(),
         year: time::OffsetDateTime::now_utc().year(),
+    }
+}
+
+/// The three feeds of a page at `path` (`""` for the site, `/world` for a section).
+pub(crate) fn feed_links(state: &AppState, path: &str, title: &str) -> Vec<FeedLinkView> {
+    Format::ALL
+        .iter()
+        .map(|format| FeedLinkView {
+            title: format!("{title} ({})", format.label()),
+            url: crate::distribution::absolute(state, &format!("{path}/{}", format.file_name())),
+            kind: format.link_type(),
+        })
+        .collect()
+}
+
+/// The organisation named as publisher in structured data.
+pub(crate) fn publisher(state: &AppState) -> masthead_feeds::metadata::Publisher {
+    masthead_feeds::metadata::Publisher {
+        name: state.config().site_name.clone(),
+        url: crate::distribution::absolute(state, "/"),
+        logo_url: crate::distribution::absolute(state, &state.0.assets.url("logo.svg")),
+        logo_width: 600,
+        logo_height: 60,
     }
 }
 
