@@ -38,7 +38,7 @@ pub struct SettingsArgs {
     /// The publication's name, shown in the masthead and in page titles [default: The Masthead Times]
     #[arg(long, env = "MASTHEAD_SITE_NAME", value_name = "NAME")]
     pub site_name: Option<String>,
-    /// The public address readers use, for canonical links, e.g. https://news.example.com [default: the address served on]
+    /// The public address readers use, for canonical links, e.g. `https://news.example.com` [default: the address served on]
     #[arg(long, env = "MASTHEAD_SITE_URL", value_name = "URL")]
     pub site_url: Option<String>,
     /// Language of the site's content, as a BCP 47 tag such as en or en-GB [default: en]

@@ -3,7 +3,7 @@
 //! [`SqliteStore::open`] creates or opens a database file in WAL mode,
 //! refuses a file that is not a database or was written by a newer Masthead,
 //! and applies the versioned migrations in `migrations/`. Times are stored
-//! as UTC RFC 3339 text; see [`time_text`].
+//! as UTC RFC 3339 text; see `time_text.rs`.
 
 mod rows;
 mod store;
