@@ -61,6 +61,13 @@ pub const SETTINGS: &[SettingDoc] = &[
         description: "Articles on each section, tag and author page (1 to 100).",
     },
     SettingDoc {
+        key: "websub_hub",
+        flag: "--websub-hub",
+        env: "MASTHEAD_WEBSUB_HUB",
+        default: "none",
+        description: "A WebSub hub: feeds name it, and it is pinged (with retries) when articles are published.",
+    },
+    SettingDoc {
         key: "demo",
         flag: "--demo",
         env: "MASTHEAD_DEMO",

@@ -47,6 +47,9 @@ pub struct SettingsArgs {
     /// Articles on each section, tag and author page, 1 to 100 [default: 10]
     #[arg(long, env = "MASTHEAD_PAGE_SIZE", value_name = "N")]
     pub page_size: Option<String>,
+    /// WebSub hub to announce in feeds and to ping when articles are published [default: none]
+    #[arg(long, env = "MASTHEAD_WEBSUB_HUB", value_name = "URL")]
+    pub websub_hub: Option<String>,
     /// Load the demo publication on the first start: true or false [default: true]
     #[arg(long, env = "MASTHEAD_DEMO", value_name = "BOOL")]
     pub demo: Option<String>,
@@ -73,6 +76,8 @@ pub struct Settings {
     pub language: String,
     /// Articles per listing page.
     pub page_size: u32,
+    /// WebSub hub URL, if the site uses one.
+    pub websub_hub: Option<String>,
     /// Whether the first start loads the demo publication.
     pub demo: bool,
     /// tracing filter directive.
@@ -144,12 +149,24 @@ impl Settings {
 
         let site_url = match pick(args.site_url, file.site_url, "site_url", from_file("site_url")) {
             None => None,
-            Some((text, origin)) => Some(parse_site_url(&text).ok_or_else(|| {
+            Some((text, origin)) => Some(parse_http_url(&text).ok_or_else(|| {
                 ConfigError::invalid(
                     "site_url",
                     &text,
                     origin,
                     "expected an http:// or https:// address such as https://news.example.com",
+                )
+            })?),
+        };
+
+        let websub_hub = match pick(args.websub_hub, file.websub_hub, "websub_hub", from_file("websub_hub")) {
+            None => None,
+            Some((text, origin)) => Some(parse_http_url(&text).ok_or_else(|| {
+                ConfigError::invalid(
+                    "websub_hub",
+                    &text,
+                    origin,
+                    "expected an http:// or https:// address such as https://pubsubhubbub.example.com/",
                 )
             })?),
         };
@@ -216,7 +233,7 @@ impl Settings {
             }
         };
 
-        Ok(Self { data_dir, listen, site_name, site_url, language, page_size, demo, log })
+        Ok(Self { data_dir, listen, site_name, site_url, language, page_size, websub_hub, demo, log })
     }
 }
 
@@ -239,7 +256,7 @@ fn parse_bool(text: &str) -> Option<bool> {
 }
 
 /// `https://host[:port][/path]`, returned without a trailing slash.
-fn parse_site_url(text: &str) -> Option<String> {
+fn parse_http_url(text: &str) -> Option<String> {
     let text = text.trim();
     let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"))?;
     let host = rest.split('/').next()?;
@@ -260,6 +277,7 @@ struct FileSettings {
     site_url: Option<String>,
     language: Option<String>,
     page_size: Option<i64>,
+    websub_hub: Option<String>,
     demo: Option<bool>,
     log: Option<String>,
 }

@@ -82,6 +82,8 @@ fn bad_values_of_each_setting_are_refused() {
         ["--demo", "maybe"],
         ["--site-url", "ftp://example.com"],
         ["--site-url", "https://"],
+        ["--websub-hub", "ftp://hub.example.com"],
+        ["--websub-hub", "hub.example.com"],
         ["--language", "english language"],
         ["--site-name", " "],
         ["--log", ""],

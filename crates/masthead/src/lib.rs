@@ -17,15 +17,17 @@ use masthead_demo::DemoSite;
 use masthead_storage::Store;
 use masthead_storage_sqlite::SqliteStore;
 use masthead_web::{AppState, WebConfig};
+use masthead_websub::PingHub;
 use tokio::net::TcpListener;
 
 pub use start_error::StartError;
 
-/// A site ready to serve: its store and its routes.
+/// A site ready to serve: its store, its routes and its background jobs.
 pub struct Site {
     /// The database, shared with the web layer.
     pub store: Arc<SqliteStore>,
     router: axum::Router,
+    jobs: masthead_jobs::Runner,
 }
 
 /// Prepares the data directory, opens (and migrates) the database, loads the
@@ -37,10 +39,24 @@ pub async fn open_site(settings: &Settings, address: SocketAddr) -> Result<Site,
     let store = Arc::new(
         SqliteStore::open(&database).await.map_err(|source| StartError::Database { path: database.clone(), source })?,
     );
+    let site_url = settings.site_url.clone().unwrap_or_else(|| format!("http://{address}"));
+    let wake = Arc::new(tokio::sync::Notify::new());
     if !store.is_initialised().await.map_err(|source| StartError::Database { path: database.clone(), source })? {
         if settings.demo {
             let demo = DemoSite::parse()?;
             let report = demo.load(store.as_ref(), &settings.media_dir(), time::OffsetDateTime::now_utc()).await?;
+            if settings.websub_hub.is_some() {
+                // The demo's articles were just published: every feed that lists them changed.
+                let mut pages = vec![String::new()];
+                pages.extend(demo.sections.iter().map(|s| format!("/{}", s.slug)));
+                pages.extend(demo.tags.iter().map(|t| format!("/tag/{}", t.slug)));
+                pages.extend(demo.authors.iter().map(|a| format!("/author/{}", a.slug)));
+                for topic in pages.iter().flat_map(|page| masthead_web::feed_urls(&site_url, page)) {
+                    masthead_jobs::enqueue::<PingHub>(store.as_ref(), &wake, &topic)
+                        .await
+                        .map_err(|source| StartError::Database { path: database.clone(), source })?;
+                }
+            }
             tracing::info!(
                 demo.articles = report.articles,
                 demo.comments = report.comments,
@@ -55,25 +71,37 @@ pub async fn open_site(settings: &Settings, address: SocketAddr) -> Result<Site,
     std::fs::create_dir_all(&media_dir).map_err(|source| StartError::DataDir { path: media_dir.clone(), source })?;
     let config = WebConfig {
         site_name: settings.site_name.clone(),
-        site_url: settings.site_url.clone().unwrap_or_else(|| format!("http://{address}")),
+        site_url,
         language: settings.language.clone(),
         page_size: settings.page_size,
         media_dir,
         templates_dir: settings.templates_dir(),
+        websub_hub: settings.websub_hub.clone(),
     };
     let shared: Arc<dyn Store> = store.clone();
-    let state = AppState::new(shared, config)?;
-    Ok(Site { store, router: masthead_web::router(state) })
+    let state = AppState::new(shared.clone(), config)?;
+    let mut jobs = masthead_jobs::Runner::new(shared, wake);
+    if let Some(hub) = &settings.websub_hub {
+        jobs = jobs.register(PingHub::new(hub.clone()).map_err(StartError::Jobs)?);
+    }
+    Ok(Site { store, router: masthead_web::router(state), jobs })
 }
 
 impl Site {
-    /// Serves readers on `listener` until `shutdown` completes, then closes the database.
+    /// Serves readers on `listener` and runs background jobs beside it until
+    /// `shutdown` completes; then lets the job in progress finish and closes the database.
     pub async fn serve(
         self,
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), StartError> {
+        let (stop_jobs, jobs_stopped) = tokio::sync::oneshot::channel::<()>();
+        let jobs = tokio::spawn(self.jobs.run(async {
+            let _ = jobs_stopped.await;
+        }));
         let result = masthead_web::serve(listener, self.router, shutdown).await;
+        let _ = stop_jobs.send(());
+        let _ = jobs.await;
         self.store.close().await;
         result.map_err(StartError::Serve)
     }

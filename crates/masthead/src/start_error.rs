@@ -36,6 +36,8 @@ pub enum StartError {
     },
     /// The server stopped with an I/O error.
     Serve(io::Error),
+    /// A background job handler could not be set up.
+    Jobs(masthead_jobs::JobError),
 }
 
 impl fmt::Display for StartError {
@@ -81,6 +83,7 @@ impl fmt::Display for StartError {
             ),
             Self::Listen { address, source } => write!(f, "cannot listen on {address}: {source}"),
             Self::Serve(error) => write!(f, "the web server stopped: {error}"),
+            Self::Jobs(error) => write!(f, "cannot start the background jobs: {error}"),
         }
     }
 }

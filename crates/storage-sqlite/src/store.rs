@@ -9,8 +9,8 @@ use masthead_content::{
     NewMedia, Section, Slug, Status, Tag,
 };
 use masthead_storage::{
-    ArticleLocation, ArticleLookup, Listing, PageRequest, Paged, PublicationMonth, PublishedLink, StorageError,
-    StorageResult, Store,
+    ArticleLocation, ArticleLookup, ClaimedJob, Listing, PageRequest, Paged, PublicationMonth, PublishedLink,
+    StorageError, StorageResult, Store,
 };
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
@@ -661,6 +661,78 @@ impl Store for SqliteStore {
                     headline: rows::headline(row, "headline")?,
                 })
             })
+            .collect()
+    }
+
+    async fn enqueue_job(&self, kind: &str, payload: &str, run_after: OffsetDateTime) -> StorageResult<i64> {
+        sqlx::query_scalar("INSERT INTO jobs (kind, payload, run_after, created_at) VALUES (?, ?, ?, ?) RETURNING id")
+            .bind(kind)
+            .bind(payload)
+            .bind(time_text::to_text(run_after))
+            .bind(time_text::to_text(OffsetDateTime::now_utc()))
+            .fetch_one(&self.pool)
+            .await
+            .map_err(database_error)
+    }
+
+    async fn claim_job(&self, now: OffsetDateTime, lease: time::Duration) -> StorageResult<Option<ClaimedJob>> {
+        // One statement, so two runners can never claim the same job.
+        let row = sqlx::query(
+            "UPDATE jobs SET run_after = ?, attempts = attempts + 1 WHERE id = \
+             (SELECT id FROM jobs WHERE failed_at IS NULL AND run_after <= ? ORDER BY run_after, id LIMIT 1) \
+             RETURNING id, kind, payload, attempts",
+        )
+        .bind(time_text::to_text(now + lease))
+        .bind(time_text::to_text(now))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(database_error)?;
+        row.map(|row| {
+            let attempts: i64 = row.try_get("attempts").map_err(database_error)?;
+            Ok(ClaimedJob {
+                id: row.try_get("id").map_err(database_error)?,
+                kind: rows::text(&row, "kind")?,
+                payload: rows::text(&row, "payload")?,
+                attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+            })
+        })
+        .transpose()
+    }
+
+    async fn finish_job(&self, id: i64) -> StorageResult<()> {
+        sqlx::query("DELETE FROM jobs WHERE id = ?").bind(id).execute(&self.pool).await.map_err(database_error)?;
+        Ok(())
+    }
+
+    async fn retry_job(&self, id: i64, run_after: OffsetDateTime, error: &str) -> StorageResult<()> {
+        sqlx::query("UPDATE jobs SET run_after = ?, last_error = ? WHERE id = ?")
+            .bind(time_text::to_text(run_after))
+            .bind(error)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(database_error)?;
+        Ok(())
+    }
+
+    async fn give_up_job(&self, id: i64, error: &str) -> StorageResult<()> {
+        sqlx::query("UPDATE jobs SET failed_at = ?, last_error = ? WHERE id = ?")
+            .bind(time_text::to_text(OffsetDateTime::now_utc()))
+            .bind(error)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(database_error)?;
+        Ok(())
+    }
+
+    async fn failed_jobs(&self) -> StorageResult<Vec<(String, String, String)>> {
+        sqlx::query("SELECT kind, payload, COALESCE(last_error, '') AS last_error FROM jobs WHERE failed_at IS NOT NULL ORDER BY id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(database_error)?
+            .iter()
+            .map(|row| Ok((rows::text(row, "kind")?, rows::text(row, "payload")?, rows::text(row, "last_error")?)))
             .collect()
     }
 

@@ -32,6 +32,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("comments_show_approved_and_nest_one_level", |s| Box::pin(comments_show_approved_and_nest_one_level(s))),
     ("a_correction_moves_the_update_time", |s| Box::pin(a_correction_moves_the_update_time(s))),
     ("distribution_queries_cover_published_articles", |s| Box::pin(distribution_queries_cover_published_articles(s))),
+    ("the_job_queue_claims_each_due_job_once", |s| Box::pin(the_job_queue_claims_each_due_job_once(s))),
 ];
 
 fn slug(text: &str) -> Slug {
@@ -332,4 +333,36 @@ async fn distribution_queries_cover_published_articles(store: &dyn Store) {
 
     let since = store.published_since(OffsetDateTime::now_utc() - Duration::hours(48), 100).await.unwrap();
     assert_eq!(since.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), ["today", "yesterday"]);
+}
+
+async fn the_job_queue_claims_each_due_job_once(store: &dyn Store) {
+    let now = OffsetDateTime::now_utc();
+    let lease = Duration::minutes(5);
+    let later = store.enqueue_job("ping", "later", now + Duration::hours(1)).await.unwrap();
+    let first = store.enqueue_job("ping", "first", now - Duration::seconds(2)).await.unwrap();
+    let second = store.enqueue_job("ping", "second", now - Duration::seconds(1)).await.unwrap();
+    assert!(later != first && first != second);
+
+    let claimed = store.claim_job(now, lease).await.unwrap().expect("a due job");
+    assert_eq!((claimed.id, claimed.payload.as_str(), claimed.attempts), (first, "first", 1));
+    let next = store.claim_job(now, lease).await.unwrap().expect("the second due job");
+    assert_eq!(next.id, second, "a claimed job is not handed out twice");
+    assert_eq!(store.claim_job(now, lease).await.unwrap(), None, "nothing else is due");
+
+    store.finish_job(first).await.unwrap();
+    store.retry_job(second, now + Duration::seconds(10), "hub answered 503").await.unwrap();
+    assert_eq!(store.claim_job(now, lease).await.unwrap(), None);
+    let retried = store.claim_job(now + Duration::seconds(11), lease).await.unwrap().expect("due again");
+    assert_eq!((retried.id, retried.attempts), (second, 2));
+
+    // A runner that died leaves its job leased; the job comes back when the lease ends.
+    assert_eq!(store.claim_job(now + Duration::seconds(12), lease).await.unwrap().map(|j| j.id), None);
+    let reclaimed = store.claim_job(now + Duration::minutes(10), lease).await.unwrap().expect("lease over");
+    assert_eq!(reclaimed.id, second);
+    store.give_up_job(second, "gave up").await.unwrap();
+    assert_eq!(store.failed_jobs().await.unwrap(), [("ping".to_owned(), "second".to_owned(), "gave up".to_owned())]);
+    assert_eq!(
+        store.claim_job(now + Duration::hours(2), lease).await.unwrap().map(|j| j.payload),
+        Some("later".into())
+    );
 }

@@ -19,7 +19,9 @@ mod error;
 mod query;
 
 pub use error::StorageError;
-pub use query::{ArticleLocation, ArticleLookup, Listing, PageRequest, Paged, PublicationMonth, PublishedLink};
+pub use query::{
+    ArticleLocation, ArticleLookup, ClaimedJob, Listing, PageRequest, Paged, PublicationMonth, PublishedLink,
+};
 
 /// Shorthand for results of storage operations.
 pub type StorageResult<T> = Result<T, StorageError>;
@@ -77,6 +79,20 @@ pub trait Store: Send + Sync + 'static {
     /// Headlines and current addresses of the published articles named by
     /// `slugs` (current or former slugs), for "read also" links.
     async fn published_links(&self, slugs: &[Slug]) -> StorageResult<Vec<PublishedLink>>;
+
+    /// Queues a background job to run at or after `run_after`.
+    async fn enqueue_job(&self, kind: &str, payload: &str, run_after: time::OffsetDateTime) -> StorageResult<i64>;
+    /// Takes the oldest due job, leasing it until `now + lease`: if it is
+    /// neither finished nor retried by then, it becomes due again.
+    async fn claim_job(&self, now: time::OffsetDateTime, lease: time::Duration) -> StorageResult<Option<ClaimedJob>>;
+    /// Removes a job that ran successfully.
+    async fn finish_job(&self, id: i64) -> StorageResult<()>;
+    /// Puts a failed job back to run again at `run_after`, keeping the error.
+    async fn retry_job(&self, id: i64, run_after: time::OffsetDateTime, error: &str) -> StorageResult<()>;
+    /// Stops retrying a job that ran out of attempts, keeping its error for operators.
+    async fn give_up_job(&self, id: i64, error: &str) -> StorageResult<()>;
+    /// Jobs that ran out of attempts: kind, payload and last error.
+    async fn failed_jobs(&self) -> StorageResult<Vec<(String, String, String)>>;
 
     /// Stores a comment.
     async fn add_comment(&self, comment: NewComment) -> StorageResult<Comment>;

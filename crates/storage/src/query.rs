@@ -128,6 +128,19 @@ pub struct ArticleLocation {
     pub updated_at: OffsetDateTime,
 }
 
+/// A background job taken from the queue to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimedJob {
+    /// Queue id, for finishing or retrying it.
+    pub id: i64,
+    /// What to do: the name of a job handler.
+    pub kind: String,
+    /// The handler's input.
+    pub payload: String,
+    /// Times it has been claimed, this time included.
+    pub attempts: u32,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

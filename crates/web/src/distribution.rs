@@ -134,7 +134,7 @@ pub(crate) async fn serve_feed(
         self_url: absolute(state, &feed_path),
         language: config.language.clone(),
         updated,
-        hub: None,
+        hub: config.websub_hub.clone(),
     };
     let body = match format {
         Format::Rss => masthead_feeds::feed::rss(&channel, &entries),

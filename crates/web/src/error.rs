@@ -121,8 +121,8 @@ mod tests {
         Section, Slug, Tag,
     };
     use masthead_storage::{
-        ArticleLocation, ArticleLookup, Listing, PageRequest, Paged, PublicationMonth, PublishedLink, StorageResult,
-        Store,
+        ArticleLocation, ArticleLookup, ClaimedJob, Listing, PageRequest, Paged, PublicationMonth, PublishedLink,
+        StorageResult, Store,
     };
     use tower::ServiceExt;
 
@@ -203,6 +203,24 @@ mod tests {
         async fn published_since(&self, _: time::OffsetDateTime, _: u32) -> StorageResult<Vec<ArticleSummary>> {
             down()
         }
+        async fn enqueue_job(&self, _: &str, _: &str, _: time::OffsetDateTime) -> StorageResult<i64> {
+            down()
+        }
+        async fn claim_job(&self, _: time::OffsetDateTime, _: time::Duration) -> StorageResult<Option<ClaimedJob>> {
+            down()
+        }
+        async fn finish_job(&self, _: i64) -> StorageResult<()> {
+            down()
+        }
+        async fn retry_job(&self, _: i64, _: time::OffsetDateTime, _: &str) -> StorageResult<()> {
+            down()
+        }
+        async fn give_up_job(&self, _: i64, _: &str) -> StorageResult<()> {
+            down()
+        }
+        async fn failed_jobs(&self) -> StorageResult<Vec<(String, String, String)>> {
+            down()
+        }
         async fn add_comment(&self, _: NewComment) -> StorageResult<Comment> {
             down()
         }
@@ -220,6 +238,7 @@ mod tests {
             page_size: 10,
             media_dir: "/nonexistent".into(),
             templates_dir: "/nonexistent".into(),
+            websub_hub: None,
         };
         let app = router(AppState::new(Arc::new(DownStore), config).unwrap());
         for path in ["/", "/world", "/world/some-story", "/tag/x", "/feed.xml", "/sitemap.xml", "/sitemaps/news.xml"] {

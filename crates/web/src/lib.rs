@@ -52,6 +52,8 @@ pub struct WebConfig {
     pub media_dir: PathBuf,
     /// Folder whose templates override the built-in ones (need not exist).
     pub templates_dir: PathBuf,
+    /// WebSub hub that feeds advertise, if any.
+    pub websub_hub: Option<String>,
 }
 
 /// What every handler shares.
@@ -84,6 +86,12 @@ impl AppState {
 /// Pages load only their own stylesheet, images and (later) scripts; nothing may frame them.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' https: data:; style-src 'self'; \
      script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+/// The absolute URLs of the three feeds of the page at `path` (`""` for the
+/// whole site, `/world` for a section): what a WebSub hub is told changed.
+pub fn feed_urls(site_url: &str, path: &str) -> Vec<String> {
+    distribution::Format::ALL.iter().map(|format| format!("{site_url}{path}/{}", format.file_name())).collect()
+}
 
 /// Every route of the site, with its middleware.
 pub fn router(state: AppState) -> Router {

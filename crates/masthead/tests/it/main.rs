@@ -10,3 +10,4 @@ mod html_validity;
 mod reader_pages;
 mod seed_article;
 mod support;
+mod websub;

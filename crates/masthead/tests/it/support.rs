@@ -31,6 +31,7 @@ pub fn test_settings(data_dir: &std::path::Path) -> Settings {
         site_url: None,
         language: "en".into(),
         page_size: 10,
+        websub_hub: None,
         demo: true,
         log: "warn".into(),
     }
