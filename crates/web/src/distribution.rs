@@ -6,7 +6,7 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use masthead_content::{Article, Slug};
+use masthead_content::{Article, Media, Slug};
 use masthead_feeds::feed::{Channel, Entry};
 use masthead_feeds::sitemap::{Location, NewsItem};
 use masthead_feeds::{Image, Person};
@@ -163,16 +163,21 @@ async fn entry(state: &AppState, article: &Article) -> Result<Entry, AppError> {
             .map(|a| Person { name: a.name.clone(), url: absolute(state, &format!("/author/{}", a.slug)) })
             .collect(),
         categories,
-        image: article.lead_image.as_ref().map(|media| Image {
-            url: absolute(state, &media.url_path()),
-            content_type: media.content_type.clone(),
-            width: media.width,
-            height: media.height,
-            caption: media.caption.clone(),
-            credit: media.credit.clone(),
-            alt: media.alt_text.clone(),
-        }),
+        image: article.lead_image.as_ref().map(|media| image(state, media)),
     })
+}
+
+/// A media item as feeds and structured data describe it, with an absolute URL.
+pub(crate) fn image(state: &AppState, media: &Media) -> Image {
+    Image {
+        url: absolute(state, &media.url_path()),
+        content_type: media.content_type.clone(),
+        width: media.width,
+        height: media.height,
+        caption: media.caption.clone(),
+        credit: media.credit.clone(),
+        alt: media.alt_text.clone(),
+    }
 }
 
 /// The site's absolute URL for `path`.

@@ -139,19 +139,7 @@ fn json_ld(state: &AppState, article: &Article, canonical: &str) -> String {
             .collect(),
         section: article.section.name.clone(),
         keywords: article.tags.iter().map(|t| t.name.clone()).collect(),
-        images: article
-            .lead_image
-            .iter()
-            .map(|m| masthead_feeds::Image {
-                url: absolute(&m.url_path()),
-                content_type: m.content_type.clone(),
-                width: m.width,
-                height: m.height,
-                caption: m.caption.clone(),
-                credit: m.credit.clone(),
-                alt: m.alt_text.clone(),
-            })
-            .collect(),
+        images: article.lead_image.iter().map(|m| crate::distribution::image(state, m)).collect(),
         language: state.config().language.clone(),
     };
     let crumbs = vec![
