@@ -1,6 +1,6 @@
 use time::OffsetDateTime;
 
-use crate::{ArticleId, Author, Headline, Media, MediaId, Section, Slug, Tag, ValidationError};
+use crate::{ArticleId, Author, Headline, Media, MediaId, Section, Slug, Tag, UserId, ValidationError};
 
 /// Where an article stands in the editorial workflow. Readers see only `Published`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,17 @@ impl Status {
         match self {
             Self::Draft => "draft",
             Self::InReview => "in_review",
+            Self::Scheduled => "scheduled",
+            Self::Published => "published",
+            Self::Unpublished => "unpublished",
+        }
+    }
+
+    /// The status in words, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "a draft",
+            Self::InReview => "in review",
             Self::Scheduled => "scheduled",
             Self::Published => "published",
             Self::Unpublished => "unpublished",
@@ -80,6 +91,29 @@ pub struct Article {
     pub lead_image: Option<Media>,
     /// Corrections, oldest first.
     pub corrections: Vec<Correction>,
+    /// The number of the last saved revision; saving needs it (optimistic locking).
+    pub revision: u32,
+    /// No publication before this time.
+    pub embargo_until: Option<OffsetDateTime>,
+    /// The account that created it; `None` for imported content.
+    pub owner: Option<UserId>,
+}
+
+impl Article {
+    /// The editable fields, as the editor and revisions hold them.
+    pub fn draft(&self) -> ArticleDraft {
+        ArticleDraft {
+            slug: self.slug.clone(),
+            headline: self.headline.clone(),
+            standfirst: self.standfirst.clone(),
+            body_source: self.body_source.clone(),
+            section: self.section.slug.clone(),
+            tags: self.tags.iter().map(|t| t.slug.clone()).collect(),
+            authors: self.authors.iter().map(|a| a.slug.clone()).collect(),
+            lead_image: self.lead_image.as_ref().map(|m| m.id),
+            embargo_until: self.embargo_until,
+        }
+    }
 }
 
 /// What a listing shows of an article.
@@ -105,11 +139,14 @@ pub struct ArticleSummary {
     pub lead_image: Option<Media>,
     /// Approved comments.
     pub comment_count: u32,
+    /// Workflow state (always `Published` in reader listings).
+    pub status: Status,
 }
 
-/// An article to be stored, referring to its section, tags and authors by slug.
-#[derive(Debug, Clone)]
-pub struct NewArticle {
+/// What a writer edits: every field of an article that a revision keeps.
+/// Section, tags, authors and lead image are referred to by slug and id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleDraft {
     /// URL name; must not be in use, nor be a former slug of another article.
     pub slug: Slug,
     /// Headline.
@@ -124,17 +161,13 @@ pub struct NewArticle {
     pub tags: Vec<Slug>,
     /// Author slugs, in byline order; at least one.
     pub authors: Vec<Slug>,
-    /// Workflow state.
-    pub status: Status,
-    /// Publish time.
-    pub published_at: Option<OffsetDateTime>,
-    /// Last update time.
-    pub updated_at: OffsetDateTime,
     /// Lead picture.
     pub lead_image: Option<MediaId>,
+    /// No publication before this time.
+    pub embargo_until: Option<OffsetDateTime>,
 }
 
-impl NewArticle {
+impl ArticleDraft {
     /// Checks the rules that span fields.
     pub fn validate(&self) -> Result<(), ValidationError> {
         if self.authors.is_empty() {
@@ -142,6 +175,34 @@ impl NewArticle {
         }
         Ok(())
     }
+}
+
+/// An article to be stored.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    /// Its fields.
+    pub draft: ArticleDraft,
+    /// Workflow state.
+    pub status: Status,
+    /// Publish time.
+    pub published_at: Option<OffsetDateTime>,
+    /// Last update time.
+    pub updated_at: OffsetDateTime,
+    /// The account creating it.
+    pub owner: Option<UserId>,
+}
+
+/// A saved state of an article's fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    /// 1 for the first save, counting up.
+    pub number: u32,
+    /// When it was saved.
+    pub saved_at: OffsetDateTime,
+    /// Who saved it (display name).
+    pub saved_by: String,
+    /// The fields as saved.
+    pub draft: ArticleDraft,
 }
 
 #[cfg(test)]

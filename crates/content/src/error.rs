@@ -31,6 +31,23 @@ pub enum ValidationError {
     /// A comment status name that is not one of the moderation states.
     #[error("`{0}` is not a comment status (pending, approved, rejected, spam)")]
     UnknownCommentStatus(String),
+    /// A role name that is not one of the newsroom roles.
+    #[error("`{0}` is not a role (contributor, author, editor, admin)")]
+    UnknownRole(String),
+    /// An email address that cannot be one.
+    #[error("`{0}` is not an email address")]
+    InvalidEmail(String),
+    /// A workflow step name that is not one of the transitions.
+    #[error("`{0}` is not a workflow step (submit, return_to_draft, publish, schedule, unpublish)")]
+    UnknownTransition(String),
+    /// A workflow step that does not start from the article's current status.
+    #[error("an article that is {from} cannot be {step}")]
+    TransitionNotAllowed {
+        /// The article's status, in words.
+        from: &'static str,
+        /// The step, in words ("submitted for review").
+        step: &'static str,
+    },
     /// An identifier that is not a UUID.
     #[error("`{0}` is not a valid identifier")]
     InvalidId(String),

@@ -43,6 +43,11 @@ uuid_id!(
     MediaId
 );
 
+uuid_id!(
+    /// Identifies a newsroom account.
+    UserId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@
 //! This crate does no I/O and is not async: it is the centre every other
 //! Masthead crate depends on.
 
+mod account;
 mod article;
 mod comment;
 mod error;
@@ -17,12 +18,15 @@ mod media;
 mod slug;
 mod taxonomy;
 mod text;
+mod workflow;
 
-pub use article::{Article, ArticleSummary, Correction, NewArticle, Status};
+pub use account::{Action, Email, Role, User};
+pub use article::{Article, ArticleDraft, ArticleSummary, Correction, NewArticle, Revision, Status};
 pub use comment::{Comment, CommentStatus, NewComment};
 pub use error::ValidationError;
-pub use id::{ArticleId, CommentId, MediaId};
-pub use media::{Media, NewMedia};
+pub use id::{ArticleId, CommentId, MediaId, UserId};
+pub use media::{Media, MediaVariant, NewMedia, credit_warning};
 pub use slug::Slug;
 pub use taxonomy::{Author, Section, Tag};
 pub use text::{Headline, PlainText};
+pub use workflow::Transition;

@@ -14,7 +14,7 @@ mod model;
 
 use std::path::{Path, PathBuf};
 
-use masthead_content::{ArticleId, Correction, NewArticle, NewComment, NewMedia, Slug};
+use masthead_content::{ArticleDraft, ArticleId, Correction, NewArticle, NewComment, NewMedia, Slug};
 use masthead_storage::{StorageError, Store};
 use time::{Duration, OffsetDateTime};
 
@@ -92,17 +92,21 @@ impl DemoSite {
             let published_at = hours_ago(article.published_hours_ago);
             let id = store
                 .create_article(NewArticle {
-                    slug: article.slug.clone(),
-                    headline: article.headline.clone(),
-                    standfirst: article.standfirst.clone(),
-                    body_source: article.body.clone(),
-                    section: article.section.clone(),
-                    tags: article.tags.clone(),
-                    authors: article.authors.clone(),
+                    draft: ArticleDraft {
+                        slug: article.slug.clone(),
+                        headline: article.headline.clone(),
+                        standfirst: article.standfirst.clone(),
+                        body_source: article.body.clone(),
+                        section: article.section.clone(),
+                        tags: article.tags.clone(),
+                        authors: article.authors.clone(),
+                        lead_image,
+                        embargo_until: None,
+                    },
                     status: masthead_content::Status::Published,
                     published_at: Some(published_at),
                     updated_at: article.updated_hours_ago.map(hours_ago).unwrap_or(published_at),
-                    lead_image,
+                    owner: None,
                 })
                 .await?;
             for (note, hours) in &article.corrections {

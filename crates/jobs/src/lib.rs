@@ -64,6 +64,19 @@ pub async fn enqueue<J: BackgroundJob>(store: &dyn Store, wake: &Notify, payload
     Ok(())
 }
 
+/// Queues a job of kind `J` to run at `run_after` (or at the next start, if
+/// the site is down then: the queue is in the database).
+pub async fn enqueue_at<J: BackgroundJob>(
+    store: &dyn Store,
+    wake: &Notify,
+    payload: &str,
+    run_after: OffsetDateTime,
+) -> Result<(), StorageError> {
+    store.enqueue_job(J::KIND, payload, run_after).await?;
+    wake.notify_one();
+    Ok(())
+}
+
 /// The wait before attempt `attempts + 1`: 1 s, 2 s, 4 s … capped at 10 minutes.
 pub fn retry_delay(attempts: u32) -> Duration {
     let seconds = 1_i64 << attempts.saturating_sub(1).min(20);

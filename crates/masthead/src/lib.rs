@@ -14,6 +14,8 @@ use std::sync::Arc;
 
 use masthead_config::Settings;
 use masthead_demo::DemoSite;
+use masthead_newsroom::Newsroom;
+use masthead_newsroom::jobs::{MakeImageVariants, PublishScheduled};
 use masthead_storage::Store;
 use masthead_storage_sqlite::SqliteStore;
 use masthead_web::{AppState, WebConfig};
@@ -28,6 +30,23 @@ pub struct Site {
     pub store: Arc<SqliteStore>,
     router: axum::Router,
     jobs: masthead_jobs::Runner,
+    /// Whether anyone can sign in to the newsroom yet.
+    pub has_accounts: bool,
+    /// The newsroom's services, shared with the web layer.
+    pub newsroom: Newsroom,
+}
+
+/// Opens the site's database for a command that works on the newsroom
+/// alone (such as `masthead user add`), without loading demo content.
+pub async fn open_newsroom(settings: &Settings) -> Result<(Arc<SqliteStore>, Newsroom), StartError> {
+    prepare_data_dir(&settings.data_dir)?;
+    let database = settings.database_path();
+    let store = Arc::new(
+        SqliteStore::open(&database).await.map_err(|source| StartError::Database { path: database.clone(), source })?,
+    );
+    let shared: Arc<dyn Store> = store.clone();
+    let newsroom = Newsroom::new(shared, Arc::new(tokio::sync::Notify::new()), settings.media_dir());
+    Ok((store, newsroom))
 }
 
 /// Prepares the data directory, opens (and migrates) the database, loads the
@@ -79,12 +98,20 @@ pub async fn open_site(settings: &Settings, address: SocketAddr) -> Result<Site,
         websub_hub: settings.websub_hub.clone(),
     };
     let shared: Arc<dyn Store> = store.clone();
-    let state = AppState::new(shared.clone(), config)?;
-    let mut jobs = masthead_jobs::Runner::new(shared, wake);
+    let mut newsroom = Newsroom::new(shared.clone(), wake.clone(), config.media_dir.clone());
+    if settings.websub_hub.is_some() {
+        let site_url = config.site_url.clone();
+        newsroom = newsroom.with_websub(Arc::new(move |page: &str| masthead_web::feed_urls(&site_url, page)));
+    }
+    let accounts = newsroom.has_accounts().await.map_err(|e| StartError::Newsroom(e.to_string()))?;
+    let state = AppState::new(newsroom.clone(), config)?;
+    let mut jobs = masthead_jobs::Runner::new(shared, wake)
+        .register(PublishScheduled(newsroom.clone()))
+        .register(MakeImageVariants(newsroom.clone()));
     if let Some(hub) = &settings.websub_hub {
         jobs = jobs.register(PingHub::new(hub.clone()).map_err(StartError::Jobs)?);
     }
-    Ok(Site { store, router: masthead_web::router(state), jobs })
+    Ok(Site { store, router: masthead_web::router(state), jobs, has_accounts: accounts, newsroom })
 }
 
 impl Site {

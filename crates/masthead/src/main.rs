@@ -23,6 +23,8 @@ enum Command {
     /// Every setting can also be given as an environment variable or in masthead.toml;
     /// a flag wins over the environment, which wins over the file.
     Serve(commands::serve::ServeArgs),
+    /// Manage newsroom accounts: create the first admin, or API tokens for scripts.
+    User(commands::user::UserArgs),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Serve(args) => commands::serve::run(args),
+        Command::User(args) => commands::user::run(args),
     }
 }
 

@@ -38,11 +38,14 @@ pub enum StartError {
     Serve(io::Error),
     /// A background job handler could not be set up.
     Jobs(masthead_jobs::JobError),
+    /// The newsroom could not be read.
+    Newsroom(String),
 }
 
 impl fmt::Display for StartError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::Newsroom(message) => write!(f, "the newsroom cannot start: {message}"),
             Self::DataDir { path, source } => write!(
                 f,
                 "cannot use the data directory {}: {source}. Choose another one with --data-dir \

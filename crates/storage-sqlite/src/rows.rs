@@ -2,7 +2,8 @@
 //! satisfies the model becomes [`StorageError::Corrupt`], never a panic.
 
 use masthead_content::{
-    ArticleId, Author, Comment, CommentId, CommentStatus, Headline, Media, MediaId, Section, Slug, Tag,
+    ArticleId, Author, Comment, CommentId, CommentStatus, Email, Headline, Media, MediaId, MediaVariant, Role, Section,
+    Slug, Tag, User, UserId,
 };
 use masthead_storage::StorageError;
 use sqlx::Row;
@@ -14,7 +15,7 @@ pub(crate) fn text(row: &SqliteRow, column: &str) -> Result<String, StorageError
     row.try_get::<String, _>(column).map_err(crate::store::database_error)
 }
 
-fn optional_text(row: &SqliteRow, column: &str) -> Result<Option<String>, StorageError> {
+pub(crate) fn optional_text(row: &SqliteRow, column: &str) -> Result<Option<String>, StorageError> {
     row.try_get::<Option<String>, _>(column).map_err(crate::store::database_error)
 }
 
@@ -80,6 +81,32 @@ fn media_with_id(row: &SqliteRow, id: &str) -> Result<Media, StorageError> {
         caption: text(row, "caption")?,
         credit: text(row, "credit")?,
         alt_text: text(row, "alt_text")?,
+        variants: Vec::new(),
+    })
+}
+
+fn pixels(row: &SqliteRow, column: &str) -> Result<u32, StorageError> {
+    let value: i64 = row.try_get(column).map_err(crate::store::database_error)?;
+    u32::try_from(value).map_err(|_| StorageError::Corrupt(format!("media {column} {value} is out of range")))
+}
+
+pub(crate) fn media_variant(row: &SqliteRow) -> Result<MediaVariant, StorageError> {
+    Ok(MediaVariant {
+        file_name: text(row, "file_name")?,
+        content_type: text(row, "content_type")?,
+        width: pixels(row, "width")?,
+        height: pixels(row, "height")?,
+    })
+}
+
+/// A `users` row joined with its author's slug as `author_slug`.
+pub(crate) fn user(row: &SqliteRow) -> Result<User, StorageError> {
+    Ok(User {
+        id: UserId::parse(&text(row, "id")?)?,
+        email: Email::parse(&text(row, "email")?)?,
+        name: text(row, "name")?,
+        role: Role::parse(&text(row, "role")?)?,
+        author: slug(row, "author_slug")?,
     })
 }
 

@@ -5,12 +5,12 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use masthead_content::{
-    Article, ArticleId, ArticleSummary, Author, Comment, CommentId, Correction, Media, MediaId, NewArticle, NewComment,
-    NewMedia, Section, Slug, Status, Tag,
+    Article, ArticleDraft, ArticleId, ArticleSummary, Author, Comment, CommentId, Correction, Email, Media, MediaId,
+    MediaVariant, NewArticle, NewComment, NewMedia, Revision, Role, Section, Slug, Status, Tag, User, UserId,
 };
 use masthead_storage::{
-    ArticleLocation, ArticleLookup, ClaimedJob, Listing, PageRequest, Paged, PublicationMonth, PublishedLink,
-    StorageError, StorageResult, Store,
+    ArticleLocation, ArticleLookup, ClaimedJob, Listing, NewUser, NewsroomFilter, PageRequest, Paged, PublicationMonth,
+    PublishedLink, RevisionSummary, Session, StorageError, StorageResult, Store,
 };
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
@@ -22,7 +22,8 @@ use crate::{rows, time_text};
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
 const ARTICLE_SUMMARIES_SQL: &str = include_str!("sql/article_summaries.sql");
-const PUBLISHED_ARTICLE_SQL: &str = include_str!("sql/published_article.sql");
+/// Every column `full_article` reads; callers append a WHERE clause.
+const FULL_ARTICLE_SQL: &str = include_str!("sql/full_article.sql");
 
 /// A [`Store`] on an embedded SQLite database file.
 #[derive(Clone)]
@@ -128,9 +129,82 @@ impl SqliteStore {
                     updated_at: rows::time(row, "updated_at")?,
                     lead_image: rows::lead_media(row)?,
                     comment_count: u32::try_from(comment_count).unwrap_or(u32::MAX),
+                    status: Status::parse(&rows::text(row, "status")?)?,
                 })
             })
             .collect()
+    }
+
+    /// Adds each media item's resized copies.
+    async fn fill_variants<'m>(&self, media: impl Iterator<Item = &'m mut Media>) -> StorageResult<()> {
+        let mut media: Vec<&mut Media> = media.collect();
+        if media.is_empty() {
+            return Ok(());
+        }
+        let mut query = QueryBuilder::<Sqlite>::new(
+            "SELECT media_id, file_name, content_type, width, height FROM media_variants WHERE media_id IN (",
+        );
+        let mut list = query.separated(", ");
+        for item in &media {
+            list.push_bind(item.id.to_string());
+        }
+        query.push(") ORDER BY width, content_type");
+        for row in query.build().fetch_all(&self.pool).await.map_err(database_error)? {
+            let owner = MediaId::parse(&rows::text(&row, "media_id")?)?;
+            let variant = rows::media_variant(&row)?;
+            for item in media.iter_mut().filter(|m| m.id == owner) {
+                item.variants.push(variant.clone());
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces an article's bylines and tags inside a transaction.
+    async fn set_bylines_and_tags(
+        tx: &mut sqlx::SqliteConnection,
+        id: ArticleId,
+        draft: &ArticleDraft,
+    ) -> StorageResult<()> {
+        let key = id.to_string();
+        sqlx::query("DELETE FROM article_authors WHERE article_id = ?")
+            .bind(&key)
+            .execute(&mut *tx)
+            .await
+            .map_err(database_error)?;
+        sqlx::query("DELETE FROM article_tags WHERE article_id = ?")
+            .bind(&key)
+            .execute(&mut *tx)
+            .await
+            .map_err(database_error)?;
+        for (position, author) in draft.authors.iter().enumerate() {
+            let inserted = sqlx::query(
+                "INSERT OR IGNORE INTO article_authors (article_id, author_id, position) \
+                 SELECT ?, id, ? FROM authors WHERE slug = ?",
+            )
+            .bind(&key)
+            .bind(i64::try_from(position).unwrap_or(i64::MAX))
+            .bind(author.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(database_error)?;
+            if inserted.rows_affected() == 0 && !exists(&mut *tx, "authors", author).await? {
+                return Err(StorageError::InvalidReference(format!("there is no author `{author}`")));
+            }
+        }
+        for tag in &draft.tags {
+            let inserted = sqlx::query(
+                "INSERT OR IGNORE INTO article_tags (article_id, tag_id) SELECT ?, id FROM tags WHERE slug = ?",
+            )
+            .bind(&key)
+            .bind(tag.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(database_error)?;
+            if inserted.rows_affected() == 0 && !exists(&mut *tx, "tags", tag).await? {
+                return Err(StorageError::InvalidReference(format!("there is no tag `{tag}`")));
+            }
+        }
+        Ok(())
     }
 
     async fn full_article(&self, row: &SqliteRow) -> StorageResult<Article> {
@@ -157,6 +231,9 @@ impl SqliteStore {
                 .map(|r| Ok(Correction { note: rows::text(r, "note")?, issued_at: rows::time(r, "issued_at")? }))
                 .collect::<StorageResult<Vec<Correction>>>()?;
         let authors = self.authors_of(&[id]).await?.remove(&id).unwrap_or_default();
+        let mut lead_image = rows::lead_media(row)?;
+        self.fill_variants(lead_image.iter_mut()).await?;
+        let revision: i64 = row.try_get("revision").map_err(database_error)?;
         Ok(Article {
             id,
             slug: rows::slug(row, "slug")?,
@@ -169,8 +246,11 @@ impl SqliteStore {
             status: Status::parse(&rows::text(row, "status")?)?,
             published_at: rows::optional_time(row, "published_at")?,
             updated_at: rows::time(row, "updated_at")?,
-            lead_image: rows::lead_media(row)?,
+            lead_image,
             corrections,
+            revision: u32::try_from(revision).map_err(|_| StorageError::Corrupt(format!("revision {revision}")))?,
+            embargo_until: rows::optional_time(row, "embargo_until")?,
+            owner: rows::optional_text(row, "owner_id")?.map(|o| UserId::parse(&o)).transpose()?,
         })
     }
 }
@@ -339,83 +419,44 @@ impl Store for SqliteStore {
     }
 
     async fn create_article(&self, article: NewArticle) -> StorageResult<ArticleId> {
-        article.validate()?;
+        let draft = &article.draft;
+        draft.validate()?;
         let mut tx = self.pool.begin().await.map_err(database_error)?;
-        let reserved: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM slug_redirects WHERE old_slug = ?)")
-            .bind(article.slug.as_str())
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(database_error)?;
-        if reserved {
-            return Err(StorageError::Conflict(format!(
-                "the slug `{}` is a former address of another article",
-                article.slug
-            )));
-        }
-        let section_id: i64 = sqlx::query_scalar("SELECT id FROM sections WHERE slug = ?")
-            .bind(article.section.as_str())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(database_error)?
-            .ok_or_else(|| StorageError::InvalidReference(format!("there is no section `{}`", article.section)))?;
+        refuse_former_slug(&mut tx, &draft.slug, None).await?;
+        let section_id = section_id(&mut tx, &draft.section).await?;
         let id = ArticleId::generate();
         sqlx::query(
             "INSERT INTO articles (id, slug, headline, standfirst, body_source, section_id, status, published_at, \
-             created_at, updated_at, lead_media_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             created_at, updated_at, lead_media_id, embargo_until, owner_id, revision) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
         )
         .bind(id.to_string())
-        .bind(article.slug.as_str())
-        .bind(article.headline.as_str())
-        .bind(&article.standfirst)
-        .bind(&article.body_source)
+        .bind(draft.slug.as_str())
+        .bind(draft.headline.as_str())
+        .bind(&draft.standfirst)
+        .bind(&draft.body_source)
         .bind(section_id)
         .bind(article.status.as_str())
         .bind(article.published_at.map(time_text::to_text))
         .bind(time_text::to_text(OffsetDateTime::now_utc()))
         .bind(time_text::to_text(article.updated_at))
-        .bind(article.lead_image.map(|m| m.to_string()))
+        .bind(draft.lead_image.map(|m| m.to_string()))
+        .bind(draft.embargo_until.map(time_text::to_text))
+        .bind(article.owner.map(|o| o.to_string()))
         .execute(&mut *tx)
         .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(ref db) if db.is_foreign_key_violation() => {
-                StorageError::InvalidReference("the lead image does not exist".into())
-            }
-            other => conflict_or(other, || format!("the slug `{}` is already in use", article.slug)),
-        })?;
-        for (position, author) in article.authors.iter().enumerate() {
-            let inserted = sqlx::query(
-                "INSERT OR IGNORE INTO article_authors (article_id, author_id, position) \
-                 SELECT ?, id, ? FROM authors WHERE slug = ?",
-            )
-            .bind(id.to_string())
-            .bind(i64::try_from(position).unwrap_or(i64::MAX))
-            .bind(author.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(database_error)?;
-            if inserted.rows_affected() == 0 {
-                return Err(StorageError::InvalidReference(format!("there is no author `{author}`")));
-            }
-        }
-        for tag in &article.tags {
-            let inserted = sqlx::query(
-                "INSERT OR IGNORE INTO article_tags (article_id, tag_id) SELECT ?, id FROM tags WHERE slug = ?",
-            )
-            .bind(id.to_string())
-            .bind(tag.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(database_error)?;
-            if inserted.rows_affected() == 0
-                && !sqlx::query_scalar::<_, bool>("SELECT EXISTS (SELECT 1 FROM tags WHERE slug = ?)")
-                    .bind(tag.as_str())
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(database_error)?
-            {
-                return Err(StorageError::InvalidReference(format!("there is no tag `{tag}`")));
-            }
-        }
+        .map_err(|e| article_write_error(e, &draft.slug))?;
+        Self::set_bylines_and_tags(&mut tx, id, draft).await?;
+        let saved_by = match article.owner {
+            Some(owner) => sqlx::query_scalar("SELECT name FROM users WHERE id = ?")
+                .bind(owner.to_string())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(database_error)?
+                .unwrap_or_else(|| "Masthead".to_owned()),
+            None => "Masthead".to_owned(),
+        };
+        keep_revision(&mut tx, id, 1, draft, &saved_by, article.updated_at).await?;
         tx.commit().await.map_err(database_error)?;
         Ok(id)
     }
@@ -492,7 +533,7 @@ impl Store for SqliteStore {
     }
 
     async fn published_article(&self, slug: &Slug) -> StorageResult<ArticleLookup> {
-        let row = sqlx::query(PUBLISHED_ARTICLE_SQL)
+        let row = sqlx::query(&format!("{FULL_ARTICLE_SQL} WHERE a.slug = ? AND a.status = 'published'"))
             .bind(slug.as_str())
             .fetch_optional(&self.pool)
             .await
@@ -535,18 +576,15 @@ impl Store for SqliteStore {
             .fetch_all(&self.pool)
             .await
             .map_err(database_error)?;
-        let items = self.summaries(&found).await?;
+        let mut items = self.summaries(&found).await?;
+        self.fill_variants(items.iter_mut().filter_map(|s| s.lead_image.as_mut())).await?;
         Ok(Paged { items, request: page, total: u64::try_from(total).unwrap_or(0) })
     }
 
     async fn recent_articles(&self, listing: &Listing, limit: u32) -> StorageResult<Vec<Article>> {
         let (filter, parameter) = listing_filter(listing);
         let sql = format!(
-            "SELECT a.id, a.slug, a.headline, a.standfirst, a.body_source, a.status, a.published_at, a.updated_at, \
-             s.slug AS section_slug, s.name AS section_name, s.description AS section_description, \
-             m.id AS media_id, m.file_name, m.content_type, m.width, m.height, m.caption, m.credit, m.alt_text \
-             FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.id = a.lead_media_id \
-             WHERE a.status = 'published' AND {filter} ORDER BY a.published_at DESC, a.id DESC LIMIT ?"
+            "{FULL_ARTICLE_SQL} WHERE a.status = 'published' AND {filter} ORDER BY a.published_at DESC, a.id DESC LIMIT ?"
         );
         let mut query = sqlx::query(&sql);
         if let Some(parameter) = parameter {
@@ -736,6 +774,497 @@ impl Store for SqliteStore {
             .collect()
     }
 
+    async fn authors(&self) -> StorageResult<Vec<Author>> {
+        sqlx::query("SELECT slug, name, bio FROM authors ORDER BY name")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(database_error)?
+            .iter()
+            .map(rows::author)
+            .collect()
+    }
+
+    async fn tags(&self) -> StorageResult<Vec<Tag>> {
+        sqlx::query("SELECT slug, name FROM tags ORDER BY name")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(database_error)?
+            .iter()
+            .map(rows::tag)
+            .collect()
+    }
+
+    async fn slug_is_free(&self, slug: &Slug) -> StorageResult<bool> {
+        sqlx::query_scalar(
+            "SELECT NOT EXISTS (SELECT 1 FROM articles WHERE slug = ?1) \
+             AND NOT EXISTS (SELECT 1 FROM slug_redirects WHERE old_slug = ?1)",
+        )
+        .bind(slug.as_str())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(database_error)
+    }
+
+    async fn article(&self, id: ArticleId) -> StorageResult<Option<Article>> {
+        let row = sqlx::query(&format!("{FULL_ARTICLE_SQL} WHERE a.id = ?"))
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(database_error)?;
+        match row {
+            Some(row) => Ok(Some(self.full_article(&row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn newsroom_articles(
+        &self,
+        filter: &NewsroomFilter,
+        page: PageRequest,
+    ) -> StorageResult<Paged<ArticleSummary>> {
+        let mut count =
+            QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM articles a JOIN sections s ON s.id = a.section_id");
+        push_filter(&mut count, filter);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await.map_err(database_error)?;
+        let mut query = QueryBuilder::<Sqlite>::new(
+            "SELECT a.id, a.slug, a.headline, a.standfirst, a.published_at, a.updated_at, a.status, \
+             s.slug AS section_slug, s.name AS section_name, s.description AS section_description, \
+             m.id AS media_id, m.file_name, m.content_type, m.width, m.height, m.caption, m.credit, m.alt_text, \
+             (SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'approved') AS comment_count \
+             FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.id = a.lead_media_id",
+        );
+        push_filter(&mut query, filter);
+        query
+            .push(" ORDER BY a.updated_at DESC, a.id DESC LIMIT ")
+            .push_bind(i64::from(page.size()))
+            .push(" OFFSET ")
+            .push_bind(i64::try_from(page.offset()).unwrap_or(i64::MAX));
+        let found = query.build().fetch_all(&self.pool).await.map_err(database_error)?;
+        let items = self.summaries(&found).await?;
+        Ok(Paged { items, request: page, total: u64::try_from(total).unwrap_or(0) })
+    }
+
+    async fn save_article(
+        &self,
+        id: ArticleId,
+        expected_revision: u32,
+        draft: &ArticleDraft,
+        saved_by: &str,
+        at: OffsetDateTime,
+    ) -> StorageResult<u32> {
+        draft.validate()?;
+        let key = id.to_string();
+        let mut tx = self.pool.begin().await.map_err(database_error)?;
+        let current = sqlx::query("SELECT slug, revision, status, published_at FROM articles WHERE id = ?")
+            .bind(&key)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(database_error)?
+            .ok_or_else(|| StorageError::NotFound(format!("article {id}")))?;
+        let revision: i64 = current.try_get("revision").map_err(database_error)?;
+        let revision = u32::try_from(revision).unwrap_or(u32::MAX);
+        if revision != expected_revision {
+            return Err(StorageError::Stale { yours: expected_revision, current: revision });
+        }
+        let old_slug = rows::text(&current, "slug")?;
+        let status = Status::parse(&rows::text(&current, "status")?)?;
+        if old_slug != draft.slug.as_str() {
+            refuse_former_slug(&mut tx, &draft.slug, Some(&key)).await?;
+            // Readers may have the old address only if it was ever public.
+            let was_public = matches!(status, Status::Published | Status::Unpublished);
+            if was_public {
+                sqlx::query("INSERT OR REPLACE INTO slug_redirects (old_slug, article_id) VALUES (?, ?)")
+                    .bind(&old_slug)
+                    .bind(&key)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(database_error)?;
+            }
+            sqlx::query("DELETE FROM slug_redirects WHERE old_slug = ? AND article_id = ?")
+                .bind(draft.slug.as_str())
+                .bind(&key)
+                .execute(&mut *tx)
+                .await
+                .map_err(database_error)?;
+        }
+        let section_id = section_id(&mut tx, &draft.section).await?;
+        let next = revision + 1;
+        sqlx::query(
+            "UPDATE articles SET slug = ?, headline = ?, standfirst = ?, body_source = ?, section_id = ?, \
+             lead_media_id = ?, embargo_until = ?, revision = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(draft.slug.as_str())
+        .bind(draft.headline.as_str())
+        .bind(&draft.standfirst)
+        .bind(&draft.body_source)
+        .bind(section_id)
+        .bind(draft.lead_image.map(|m| m.to_string()))
+        .bind(draft.embargo_until.map(time_text::to_text))
+        .bind(i64::from(next))
+        .bind(time_text::to_text(at))
+        .bind(&key)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| article_write_error(e, &draft.slug))?;
+        Self::set_bylines_and_tags(&mut tx, id, draft).await?;
+        keep_revision(&mut tx, id, next, draft, saved_by, at).await?;
+        tx.commit().await.map_err(database_error)?;
+        Ok(next)
+    }
+
+    async fn change_status(
+        &self,
+        id: ArticleId,
+        from: Status,
+        to: Status,
+        published_at: Option<OffsetDateTime>,
+        at: OffsetDateTime,
+    ) -> StorageResult<()> {
+        let changed = sqlx::query(
+            "UPDATE articles SET status = ?, published_at = ?, updated_at = MAX(updated_at, ?) \
+             WHERE id = ? AND status = ?",
+        )
+        .bind(to.as_str())
+        .bind(published_at.map(time_text::to_text))
+        .bind(time_text::to_text(at))
+        .bind(id.to_string())
+        .bind(from.as_str())
+        .execute(&self.pool)
+        .await
+        .map_err(database_error)?;
+        if changed.rows_affected() == 1 {
+            return Ok(());
+        }
+        match self.article(id).await? {
+            None => Err(StorageError::NotFound(format!("article {id}"))),
+            Some(article) => Err(StorageError::Conflict(format!(
+                "the article is now {}, no longer {}",
+                article.status.label(),
+                from.label()
+            ))),
+        }
+    }
+
+    async fn revisions(&self, id: ArticleId) -> StorageResult<Vec<RevisionSummary>> {
+        sqlx::query("SELECT number, saved_at, saved_by FROM revisions WHERE article_id = ? ORDER BY number DESC")
+            .bind(id.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(database_error)?
+            .iter()
+            .map(|row| {
+                let number: i64 = row.try_get("number").map_err(database_error)?;
+                Ok(RevisionSummary {
+                    number: u32::try_from(number).unwrap_or(u32::MAX),
+                    saved_at: rows::time(row, "saved_at")?,
+                    saved_by: rows::text(row, "saved_by")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn revision(&self, id: ArticleId, number: u32) -> StorageResult<Option<Revision>> {
+        let row = sqlx::query("SELECT saved_at, saved_by, fields FROM revisions WHERE article_id = ? AND number = ?")
+            .bind(id.to_string())
+            .bind(i64::from(number))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(database_error)?;
+        row.map(|row| {
+            Ok(Revision {
+                number,
+                saved_at: rows::time(&row, "saved_at")?,
+                saved_by: rows::text(&row, "saved_by")?,
+                draft: revision_fields::read(&rows::text(&row, "fields")?)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn media(&self, id: MediaId) -> StorageResult<Option<Media>> {
+        let row = sqlx::query("SELECT * FROM media WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(database_error)?;
+        let mut media = row.as_ref().map(rows::media).transpose()?;
+        self.fill_variants(media.iter_mut()).await?;
+        Ok(media)
+    }
+
+    async fn recent_media(&self, limit: u32) -> StorageResult<Vec<Media>> {
+        let mut media = sqlx::query("SELECT * FROM media ORDER BY created_at DESC, id DESC LIMIT ?")
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(database_error)?
+            .iter()
+            .map(rows::media)
+            .collect::<StorageResult<Vec<Media>>>()?;
+        self.fill_variants(media.iter_mut()).await?;
+        Ok(media)
+    }
+
+    async fn describe_media(&self, id: MediaId, caption: &str, credit: &str, alt_text: &str) -> StorageResult<()> {
+        let changed = sqlx::query("UPDATE media SET caption = ?, credit = ?, alt_text = ? WHERE id = ?")
+            .bind(caption)
+            .bind(credit)
+            .bind(alt_text)
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(database_error)?;
+        if changed.rows_affected() == 0 {
+            return Err(StorageError::NotFound(format!("media {id}")));
+        }
+        Ok(())
+    }
+
+    async fn add_media_variants(&self, id: MediaId, variants: &[MediaVariant]) -> StorageResult<()> {
+        let mut tx = self.pool.begin().await.map_err(database_error)?;
+        for variant in variants {
+            if !NewMedia::file_name_is_safe(&variant.file_name) {
+                return Err(StorageError::InvalidReference(format!(
+                    "`{}` is not a safe media file name",
+                    variant.file_name.chars().take(60).collect::<String>()
+                )));
+            }
+            sqlx::query(
+                "INSERT OR REPLACE INTO media_variants (media_id, file_name, content_type, width, height) \
+                 VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(id.to_string())
+            .bind(&variant.file_name)
+            .bind(&variant.content_type)
+            .bind(i64::from(variant.width))
+            .bind(i64::from(variant.height))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match e {
+                sqlx::Error::Database(ref db) if db.is_foreign_key_violation() => {
+                    StorageError::NotFound(format!("media {id}"))
+                }
+                other => database_error(other),
+            })?;
+        }
+        tx.commit().await.map_err(database_error)
+    }
+
+    async fn add_user(&self, user: NewUser) -> StorageResult<User> {
+        let id = UserId::generate();
+        let author_id: i64 = sqlx::query_scalar("SELECT id FROM authors WHERE slug = ?")
+            .bind(user.author.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(database_error)?
+            .ok_or_else(|| StorageError::InvalidReference(format!("there is no author `{}`", user.author)))?;
+        sqlx::query(
+            "INSERT INTO users (id, email, name, role, author_id, password_hash, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(user.email.as_str())
+        .bind(&user.name)
+        .bind(user.role.as_str())
+        .bind(author_id)
+        .bind(&user.password_hash)
+        .bind(time_text::to_text(OffsetDateTime::now_utc()))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| conflict_or(e, || format!("there is already an account for {}", user.email)))?;
+        Ok(User { id, email: user.email, name: user.name, role: user.role, author: user.author })
+    }
+
+    async fn users(&self) -> StorageResult<Vec<User>> {
+        sqlx::query(&format!("{USER_SQL} ORDER BY u.name, u.email"))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(database_error)?
+            .iter()
+            .map(rows::user)
+            .collect()
+    }
+
+    async fn user(&self, id: UserId) -> StorageResult<Option<User>> {
+        sqlx::query(&format!("{USER_SQL} WHERE u.id = ?"))
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(database_error)?
+            .as_ref()
+            .map(rows::user)
+            .transpose()
+    }
+
+    async fn credentials(&self, email: &Email) -> StorageResult<Option<(User, String)>> {
+        sqlx::query(&format!("{USER_SQL} WHERE u.email = ?"))
+            .bind(email.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(database_error)?
+            .as_ref()
+            .map(|row| Ok((rows::user(row)?, rows::text(row, "password_hash")?)))
+            .transpose()
+    }
+
+    async fn set_password_hash(&self, id: UserId, password_hash: &str) -> StorageResult<()> {
+        let changed = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+            .bind(password_hash)
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(database_error)?;
+        if changed.rows_affected() == 0 {
+            return Err(StorageError::NotFound(format!("user {id}")));
+        }
+        Ok(())
+    }
+
+    async fn set_role(&self, id: UserId, role: Role) -> StorageResult<()> {
+        let changed = sqlx::query("UPDATE users SET role = ? WHERE id = ?")
+            .bind(role.as_str())
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(database_error)?;
+        if changed.rows_affected() == 0 {
+            return Err(StorageError::NotFound(format!("user {id}")));
+        }
+        Ok(())
+    }
+
+    async fn start_session(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        csrf_token: &str,
+        expires_at: OffsetDateTime,
+    ) -> StorageResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(user.to_string())
+        .bind(csrf_token)
+        .bind(time_text::to_text(OffsetDateTime::now_utc()))
+        .bind(time_text::to_text(expires_at))
+        .execute(&self.pool)
+        .await
+        .map_err(database_error)?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str, now: OffsetDateTime) -> StorageResult<Option<Session>> {
+        sqlx::query(
+            "SELECT x.csrf_token, x.expires_at, u.*, au.slug AS author_slug FROM sessions x \
+             JOIN users u ON u.id = x.user_id JOIN authors au ON au.id = u.author_id \
+             WHERE x.token_hash = ? AND x.expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(time_text::to_text(now))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(database_error)?
+        .as_ref()
+        .map(|row| {
+            Ok(Session {
+                user: rows::user(row)?,
+                csrf_token: rows::text(row, "csrf_token")?,
+                expires_at: rows::time(row, "expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn end_session(&self, token_hash: &str) -> StorageResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(database_error)?;
+        Ok(())
+    }
+
+    async fn end_all_sessions(&self, user: UserId) -> StorageResult<u64> {
+        let mut tx = self.pool.begin().await.map_err(database_error)?;
+        let ended = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(user.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(database_error)?
+            .rows_affected();
+        sqlx::query("DELETE FROM api_tokens WHERE user_id = ?")
+            .bind(user.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(database_error)?;
+        tx.commit().await.map_err(database_error)?;
+        Ok(ended)
+    }
+
+    async fn add_api_token(&self, token_hash: &str, user: UserId, label: &str) -> StorageResult<()> {
+        sqlx::query("INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES (?, ?, ?, ?)")
+            .bind(token_hash)
+            .bind(user.to_string())
+            .bind(label)
+            .bind(time_text::to_text(OffsetDateTime::now_utc()))
+            .execute(&self.pool)
+            .await
+            .map_err(|e| match e {
+                sqlx::Error::Database(ref db) if db.is_foreign_key_violation() => {
+                    StorageError::NotFound(format!("user {user}"))
+                }
+                other => database_error(other),
+            })?;
+        Ok(())
+    }
+
+    async fn api_token_user(&self, token_hash: &str) -> StorageResult<Option<User>> {
+        sqlx::query(
+            "SELECT u.*, au.slug AS author_slug FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             JOIN authors au ON au.id = u.author_id WHERE t.token_hash = ?",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(database_error)?
+        .as_ref()
+        .map(rows::user)
+        .transpose()
+    }
+
+    async fn record_login_failure(&self, key: &str, at: OffsetDateTime) -> StorageResult<()> {
+        sqlx::query("INSERT INTO login_failures (key, failed_at) VALUES (?, ?)")
+            .bind(key)
+            .bind(time_text::to_text(at))
+            .execute(&self.pool)
+            .await
+            .map_err(database_error)?;
+        Ok(())
+    }
+
+    async fn login_failures(&self, key: &str, since: OffsetDateTime) -> StorageResult<(u32, Option<OffsetDateTime>)> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS failures, MIN(failed_at) AS oldest FROM login_failures WHERE key = ? AND failed_at >= ?",
+        )
+        .bind(key)
+        .bind(time_text::to_text(since))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(database_error)?;
+        let failures: i64 = row.try_get("failures").map_err(database_error)?;
+        Ok((u32::try_from(failures).unwrap_or(u32::MAX), rows::optional_time(&row, "oldest")?))
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> StorageResult<()> {
+        sqlx::query("DELETE FROM login_failures WHERE key = ?")
+            .bind(key)
+            .execute(&self.pool)
+            .await
+            .map_err(database_error)?;
+        Ok(())
+    }
+
     async fn add_comment(&self, comment: NewComment) -> StorageResult<Comment> {
         let article = comment.article_id.to_string();
         if let Some(parent) = comment.parent_id {
@@ -791,6 +1320,146 @@ impl Store for SqliteStore {
             .iter()
             .map(rows::comment)
             .collect()
+    }
+}
+
+/// Accounts with their byline's slug; callers append a WHERE clause.
+const USER_SQL: &str = "SELECT u.*, au.slug AS author_slug FROM users u JOIN authors au ON au.id = u.author_id";
+
+/// Applies the newsroom list's filter to a query over `articles a JOIN sections s`.
+fn push_filter(query: &mut QueryBuilder<'_, Sqlite>, filter: &NewsroomFilter) {
+    query.push(" WHERE 1 = 1");
+    if let Some(status) = filter.status {
+        query.push(" AND a.status = ").push_bind(status.as_str());
+    }
+    if let Some(section) = &filter.section {
+        query.push(" AND s.slug = ").push_bind(section.as_str().to_owned());
+    }
+    if let Some(author) = &filter.author {
+        query
+            .push(
+                " AND a.id IN (SELECT aa.article_id FROM article_authors aa \
+                 JOIN authors au ON au.id = aa.author_id WHERE au.slug = ",
+            )
+            .push_bind(author.as_str().to_owned())
+            .push(")");
+    }
+    if let Some(text) = filter.headline_contains.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        // LIKE wildcards typed by the user are matched literally.
+        let pattern = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        query.push(" AND a.headline LIKE ").push_bind(pattern).push(" ESCAPE '\\'");
+    }
+}
+
+async fn exists(tx: &mut sqlx::SqliteConnection, table: &'static str, slug: &Slug) -> StorageResult<bool> {
+    sqlx::query_scalar(&format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE slug = ?)"))
+        .bind(slug.as_str())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(database_error)
+}
+
+/// Refuses a slug that is a former address of another article than `own`.
+async fn refuse_former_slug(tx: &mut sqlx::SqliteConnection, slug: &Slug, own: Option<&str>) -> StorageResult<()> {
+    let owner: Option<String> = sqlx::query_scalar("SELECT article_id FROM slug_redirects WHERE old_slug = ?")
+        .bind(slug.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(database_error)?;
+    match owner {
+        Some(owner) if Some(owner.as_str()) != own => {
+            Err(StorageError::Conflict(format!("the slug `{slug}` is a former address of another article")))
+        }
+        _ => Ok(()),
+    }
+}
+
+async fn section_id(tx: &mut sqlx::SqliteConnection, section: &Slug) -> StorageResult<i64> {
+    sqlx::query_scalar("SELECT id FROM sections WHERE slug = ?")
+        .bind(section.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(database_error)?
+        .ok_or_else(|| StorageError::InvalidReference(format!("there is no section `{section}`")))
+}
+
+fn article_write_error(error: sqlx::Error, slug: &Slug) -> StorageError {
+    match error {
+        sqlx::Error::Database(ref db) if db.is_foreign_key_violation() => {
+            StorageError::InvalidReference("the lead image does not exist".into())
+        }
+        other => conflict_or(other, || format!("the slug `{slug}` is already in use")),
+    }
+}
+
+async fn keep_revision(
+    tx: &mut sqlx::SqliteConnection,
+    id: ArticleId,
+    number: u32,
+    draft: &ArticleDraft,
+    saved_by: &str,
+    at: OffsetDateTime,
+) -> StorageResult<()> {
+    sqlx::query("INSERT INTO revisions (article_id, number, saved_at, saved_by, fields) VALUES (?, ?, ?, ?, ?)")
+        .bind(id.to_string())
+        .bind(i64::from(number))
+        .bind(time_text::to_text(at))
+        .bind(saved_by)
+        .bind(revision_fields::write(draft))
+        .execute(&mut *tx)
+        .await
+        .map_err(database_error)?;
+    Ok(())
+}
+
+/// A revision's fields as the JSON text stored in `revisions.fields`.
+mod revision_fields {
+    use masthead_content::{ArticleDraft, Headline, MediaId, Slug};
+    use masthead_storage::StorageError;
+    use serde_json::{Value, json};
+
+    use crate::time_text;
+
+    pub(crate) fn write(draft: &ArticleDraft) -> String {
+        json!({
+            "slug": draft.slug.as_str(),
+            "headline": draft.headline.as_str(),
+            "standfirst": draft.standfirst,
+            "body_source": draft.body_source,
+            "section": draft.section.as_str(),
+            "tags": draft.tags.iter().map(Slug::as_str).collect::<Vec<_>>(),
+            "authors": draft.authors.iter().map(Slug::as_str).collect::<Vec<_>>(),
+            "lead_image": draft.lead_image.map(|m| m.to_string()),
+            "embargo_until": draft.embargo_until.map(time_text::to_text),
+        })
+        .to_string()
+    }
+
+    pub(crate) fn read(text: &str) -> Result<ArticleDraft, StorageError> {
+        let corrupt = |what: &str| StorageError::Corrupt(format!("a stored revision has no valid {what}"));
+        let value: Value = serde_json::from_str(text).map_err(|_| corrupt("JSON"))?;
+        let string = |key: &str| value.get(key).and_then(Value::as_str).ok_or_else(|| corrupt(key));
+        let slugs = |key: &str| -> Result<Vec<Slug>, StorageError> {
+            value
+                .get(key)
+                .and_then(Value::as_array)
+                .ok_or_else(|| corrupt(key))?
+                .iter()
+                .map(|v| Ok(Slug::parse(v.as_str().ok_or_else(|| corrupt(key))?)?))
+                .collect()
+        };
+        let optional = |key: &str| value.get(key).and_then(Value::as_str);
+        Ok(ArticleDraft {
+            slug: Slug::parse(string("slug")?)?,
+            headline: Headline::parse(string("headline")?)?,
+            standfirst: string("standfirst")?.to_owned(),
+            body_source: string("body_source")?.to_owned(),
+            section: Slug::parse(string("section")?)?,
+            tags: slugs("tags")?,
+            authors: slugs("authors")?,
+            lead_image: optional("lead_image").map(MediaId::parse).transpose()?,
+            embargo_until: optional("embargo_until").map(time_text::from_text).transpose()?,
+        })
     }
 }
 

@@ -7,12 +7,14 @@ use std::future::Future;
 use std::pin::Pin;
 
 use masthead_content::{
-    ArticleId, Author, CommentStatus, Correction, Headline, NewArticle, NewComment, NewMedia, Section, Slug, Status,
-    Tag,
+    ArticleDraft, ArticleId, Author, CommentStatus, Correction, Headline, NewArticle, NewComment, NewMedia, Section,
+    Slug, Status, Tag,
 };
 use time::{Duration, OffsetDateTime};
 
-use crate::{ArticleLookup, Listing, PageRequest, PublicationMonth, StorageError, Store};
+use masthead_content::{Email, MediaVariant, Role};
+
+use crate::{ArticleLookup, Listing, NewUser, NewsroomFilter, PageRequest, PublicationMonth, StorageError, Store};
 
 /// A check: an async function that panics when the store misbehaves.
 pub type Check = for<'a> fn(&'a dyn Store) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
@@ -33,6 +35,12 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("a_correction_moves_the_update_time", |s| Box::pin(a_correction_moves_the_update_time(s))),
     ("distribution_queries_cover_published_articles", |s| Box::pin(distribution_queries_cover_published_articles(s))),
     ("the_job_queue_claims_each_due_job_once", |s| Box::pin(the_job_queue_claims_each_due_job_once(s))),
+    ("saves_keep_revisions_and_refuse_stale_ones", |s| Box::pin(saves_keep_revisions_and_refuse_stale_ones(s))),
+    ("status_changes_are_compare_and_set", |s| Box::pin(status_changes_are_compare_and_set(s))),
+    ("the_newsroom_list_filters_every_status", |s| Box::pin(the_newsroom_list_filters_every_status(s))),
+    ("accounts_sessions_and_tokens", |s| Box::pin(accounts_sessions_and_tokens(s))),
+    ("login_failures_are_counted_in_a_window", |s| Box::pin(login_failures_are_counted_in_a_window(s))),
+    ("media_variants_are_kept_with_their_image", |s| Box::pin(media_variants_are_kept_with_their_image(s))),
 ];
 
 fn slug(text: &str) -> Slug {
@@ -58,17 +66,21 @@ async fn seed_taxonomy(store: &dyn Store) {
 fn article(s: &str, section: &str, hours_ago: i64) -> NewArticle {
     let published = OffsetDateTime::now_utc() - Duration::hours(hours_ago);
     NewArticle {
-        slug: slug(s),
-        headline: Headline::parse(&format!("Headline of {s}")).expect("valid headline"),
-        standfirst: "Standfirst.".into(),
-        body_source: "Body.".into(),
-        section: slug(section),
-        tags: vec![slug("ukraine")],
-        authors: vec![slug("ann-lee")],
+        draft: ArticleDraft {
+            slug: slug(s),
+            headline: Headline::parse(&format!("Headline of {s}")).expect("valid headline"),
+            standfirst: "Standfirst.".into(),
+            body_source: "Body.".into(),
+            section: slug(section),
+            tags: vec![slug("ukraine")],
+            authors: vec![slug("ann-lee")],
+            lead_image: None,
+            embargo_until: None,
+        },
         status: Status::Published,
         published_at: Some(published),
         updated_at: published,
-        lead_image: None,
+        owner: None,
     }
 }
 
@@ -122,15 +134,15 @@ async fn a_published_article_round_trips(store: &dyn Store) {
         .await
         .unwrap();
     let mut new = article("story", "world", 2);
-    new.authors = vec![slug("bo-chen"), slug("ann-lee")];
-    new.tags = vec![slug("energy"), slug("ukraine")];
-    new.lead_image = Some(media.id);
-    new.body_source = "Para “one”.\n\n## Sub".into();
+    new.draft.authors = vec![slug("bo-chen"), slug("ann-lee")];
+    new.draft.tags = vec![slug("energy"), slug("ukraine")];
+    new.draft.lead_image = Some(media.id);
+    new.draft.body_source = "Para “one”.\n\n## Sub".into();
     let id = create(store, new.clone()).await;
     let stored = found(store, "story").await;
     assert_eq!(stored.id, id);
-    assert_eq!(stored.headline, new.headline);
-    assert_eq!(stored.body_source, new.body_source);
+    assert_eq!(stored.headline, new.draft.headline);
+    assert_eq!(stored.body_source, new.draft.body_source);
     assert_eq!(stored.section.slug.as_str(), "world");
     assert_eq!(stored.authors.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), ["bo-chen", "ann-lee"]);
     assert_eq!(stored.tags.len(), 2);
@@ -153,16 +165,16 @@ async fn a_published_article_round_trips(store: &dyn Store) {
 async fn unknown_references_are_refused(store: &dyn Store) {
     seed_taxonomy(store).await;
     let mut no_section = article("a", "sport", 1);
-    no_section.section = slug("sport");
+    no_section.draft.section = slug("sport");
     assert!(matches!(store.create_article(no_section).await, Err(StorageError::InvalidReference(_))));
     let mut no_author = article("b", "world", 1);
-    no_author.authors = vec![slug("nobody")];
+    no_author.draft.authors = vec![slug("nobody")];
     assert!(matches!(store.create_article(no_author).await, Err(StorageError::InvalidReference(_))));
     let mut no_tag = article("c", "world", 1);
-    no_tag.tags = vec![slug("nothing")];
+    no_tag.draft.tags = vec![slug("nothing")];
     assert!(matches!(store.create_article(no_tag).await, Err(StorageError::InvalidReference(_))));
     let mut no_byline = article("d", "world", 1);
-    no_byline.authors.clear();
+    no_byline.draft.authors.clear();
     assert!(matches!(store.create_article(no_byline).await, Err(StorageError::Invalid(_))));
     // Nothing half-written is left behind by a refused article.
     let all = store.published_articles(&Listing::All, PageRequest::new(1, 10)).await.unwrap();
@@ -220,8 +232,8 @@ async fn listings_filter_and_paginate_newest_first(store: &dyn Store) {
     for (i, section) in ["world", "business", "world", "world", "business"].iter().enumerate() {
         let mut new = article(&format!("story-{i}"), section, 10 - i as i64);
         if i % 2 == 0 {
-            new.tags = vec![slug("energy")];
-            new.authors = vec![slug("bo-chen")];
+            new.draft.tags = vec![slug("energy")];
+            new.draft.authors = vec![slug("bo-chen")];
         }
         create(store, new).await;
     }
@@ -302,7 +314,7 @@ async fn a_correction_moves_the_update_time(store: &dyn Store) {
 async fn distribution_queries_cover_published_articles(store: &dyn Store) {
     seed_taxonomy(store).await;
     let mut old = article("last-year", "world", 24 * 400);
-    old.tags = vec![slug("energy")];
+    old.draft.tags = vec![slug("energy")];
     create(store, old).await;
     create(store, article("yesterday", "business", 24)).await;
     create(store, article("today", "world", 1)).await;
@@ -365,4 +377,152 @@ async fn the_job_queue_claims_each_due_job_once(store: &dyn Store) {
         store.claim_job(now + Duration::hours(2), lease).await.unwrap().map(|j| j.payload),
         Some("later".into())
     );
+}
+
+async fn saves_keep_revisions_and_refuse_stale_ones(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    let id = create(store, article("draft-one", "world", 1)).await;
+    let stored = store.article(id).await.unwrap().expect("article exists");
+    assert_eq!(stored.revision, 1);
+    let mut draft = stored.draft();
+    draft.body_source = "Second version.".into();
+    draft.slug = slug("draft-one-renamed");
+    let now = OffsetDateTime::now_utc();
+    assert_eq!(store.save_article(id, 1, &draft, "Ann Lee", now).await.unwrap(), 2);
+    // A second writer who also started from revision 1 is refused, and nothing changes.
+    let mut theirs = stored.draft();
+    theirs.body_source = "Their version.".into();
+    match store.save_article(id, 1, &theirs, "Bo Chen", now).await {
+        Err(StorageError::Stale { yours: 1, current: 2 }) => {}
+        other => panic!("expected a stale refusal, got {other:?}"),
+    }
+    let saved = store.article(id).await.unwrap().unwrap();
+    assert_eq!(saved.body_source, "Second version.");
+    let history = store.revisions(id).await.unwrap();
+    assert_eq!(history.iter().map(|r| r.number).collect::<Vec<_>>(), [2, 1]);
+    assert_eq!(history[0].saved_by, "Ann Lee");
+    let first = store.revision(id, 1).await.unwrap().expect("revision 1 kept");
+    assert_eq!(first.draft.body_source, "Body.");
+    assert_eq!(store.revision(id, 2).await.unwrap().unwrap().draft, draft);
+    assert!(store.revision(id, 3).await.unwrap().is_none());
+    // The published article's old address redirects to the new one.
+    assert!(matches!(store.published_article(&slug("draft-one")).await.unwrap(), ArticleLookup::Moved { .. }));
+    assert!(!store.slug_is_free(&slug("draft-one")).await.unwrap());
+    assert!(store.slug_is_free(&slug("never-used")).await.unwrap());
+}
+
+async fn status_changes_are_compare_and_set(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    let mut new = article("pending", "world", 1);
+    new.status = Status::Draft;
+    new.published_at = None;
+    let id = create(store, new).await;
+    let now = OffsetDateTime::now_utc();
+    store.change_status(id, Status::Draft, Status::InReview, None, now).await.unwrap();
+    assert!(matches!(
+        store.change_status(id, Status::Draft, Status::Published, Some(now), now).await,
+        Err(StorageError::Conflict(_))
+    ));
+    store.change_status(id, Status::InReview, Status::Published, Some(now), now).await.unwrap();
+    let published = found(store, "pending").await;
+    assert_eq!(published.status, Status::Published);
+    assert_eq!(published.published_at.map(|t| t.unix_timestamp()), Some(now.unix_timestamp()));
+}
+
+async fn the_newsroom_list_filters_every_status(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    let mut draft = article("a-draft-about-gas", "business", 1);
+    draft.status = Status::Draft;
+    draft.published_at = None;
+    create(store, draft).await;
+    create(store, article("a-published-story", "world", 2)).await;
+    let all = store.newsroom_articles(&NewsroomFilter::default(), PageRequest::new(1, 10)).await.unwrap();
+    assert_eq!(all.total, 2);
+    let drafts = NewsroomFilter { status: Some(Status::Draft), ..NewsroomFilter::default() };
+    let found = store.newsroom_articles(&drafts, PageRequest::new(1, 10)).await.unwrap();
+    assert_eq!(found.items.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), ["a-draft-about-gas"]);
+    assert_eq!(found.items[0].status, Status::Draft);
+    let by_text = NewsroomFilter { headline_contains: Some("PUBLISHED".into()), ..NewsroomFilter::default() };
+    assert_eq!(store.newsroom_articles(&by_text, PageRequest::new(1, 10)).await.unwrap().total, 1);
+    let wildcard = NewsroomFilter { headline_contains: Some("%".into()), ..NewsroomFilter::default() };
+    assert_eq!(store.newsroom_articles(&wildcard, PageRequest::new(1, 10)).await.unwrap().total, 0);
+    let section = NewsroomFilter { section: Some(slug("world")), author: Some(slug("ann-lee")), ..Default::default() };
+    assert_eq!(store.newsroom_articles(&section, PageRequest::new(1, 10)).await.unwrap().total, 1);
+}
+
+async fn accounts_sessions_and_tokens(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    let email = Email::parse("ann@example.org").unwrap();
+    let new_user = || NewUser {
+        email: email.clone(),
+        name: "Ann Lee".into(),
+        role: Role::Editor,
+        author: slug("ann-lee"),
+        password_hash: "$argon2id$hash".into(),
+    };
+    let user = store.add_user(new_user()).await.unwrap();
+    assert!(matches!(store.add_user(new_user()).await, Err(StorageError::Conflict(_))));
+    assert_eq!(store.users().await.unwrap(), vec![user.clone()]);
+    assert_eq!(store.credentials(&email).await.unwrap(), Some((user.clone(), "$argon2id$hash".into())));
+    store.set_role(user.id, Role::Admin).await.unwrap();
+    assert_eq!(store.user(user.id).await.unwrap().unwrap().role, Role::Admin);
+    let now = OffsetDateTime::now_utc();
+    store.start_session("hash-1", user.id, "csrf-1", now + Duration::days(1)).await.unwrap();
+    store.start_session("hash-2", user.id, "csrf-2", now - Duration::seconds(1)).await.unwrap();
+    let session = store.session("hash-1", now).await.unwrap().expect("live session");
+    assert_eq!((session.user.id, session.csrf_token.as_str()), (user.id, "csrf-1"));
+    assert!(store.session("hash-2", now).await.unwrap().is_none(), "an expired session is not live");
+    store.add_api_token("token-hash", user.id, "script").await.unwrap();
+    assert_eq!(store.api_token_user("token-hash").await.unwrap().map(|u| u.id), Some(user.id));
+    store.end_session("hash-1").await.unwrap();
+    assert!(store.session("hash-1", now).await.unwrap().is_none());
+    store.start_session("hash-3", user.id, "csrf-3", now + Duration::days(1)).await.unwrap();
+    assert!(store.end_all_sessions(user.id).await.unwrap() >= 1);
+    assert!(store.session("hash-3", now).await.unwrap().is_none());
+    assert!(store.api_token_user("token-hash").await.unwrap().is_none());
+}
+
+async fn login_failures_are_counted_in_a_window(store: &dyn Store) {
+    let now = OffsetDateTime::now_utc();
+    for minutes in [30, 10, 5] {
+        store.record_login_failure("email:a@b.org", now - Duration::minutes(minutes)).await.unwrap();
+    }
+    store.record_login_failure("email:other@b.org", now).await.unwrap();
+    let (count, oldest) = store.login_failures("email:a@b.org", now - Duration::minutes(15)).await.unwrap();
+    assert_eq!(count, 2);
+    assert_eq!(oldest.map(|t| t.unix_timestamp()), Some((now - Duration::minutes(10)).unix_timestamp()));
+    store.clear_login_failures("email:a@b.org").await.unwrap();
+    assert_eq!(store.login_failures("email:a@b.org", now - Duration::hours(1)).await.unwrap().0, 0);
+    assert_eq!(store.login_failures("email:other@b.org", now - Duration::hours(1)).await.unwrap().0, 1);
+}
+
+async fn media_variants_are_kept_with_their_image(store: &dyn Store) {
+    let media = store
+        .add_media(NewMedia {
+            file_name: "photo.jpg".into(),
+            content_type: "image/jpeg".into(),
+            width: 2000,
+            height: 1000,
+            caption: String::new(),
+            credit: String::new(),
+            alt_text: String::new(),
+        })
+        .await
+        .unwrap();
+    let variant = |w: u32, kind: &str| MediaVariant {
+        file_name: format!("photo-{w}w.{kind}"),
+        content_type: format!("image/{kind}"),
+        width: w,
+        height: w / 2,
+    };
+    store.add_media_variants(media.id, &[variant(960, "webp"), variant(480, "jpeg")]).await.unwrap();
+    store.add_media_variants(media.id, &[variant(960, "webp")]).await.unwrap();
+    store.describe_media(media.id, "A caption", "Photo: Ann Lee", "Alt").await.unwrap();
+    let stored = store.media(media.id).await.unwrap().expect("media exists");
+    assert_eq!(stored.variants.len(), 2, "re-adding a variant replaces it");
+    assert_eq!(stored.variants_of("image/webp")[0].width, 960);
+    assert_eq!(stored.credit, "Photo: Ann Lee");
+    assert_eq!(store.recent_media(10).await.unwrap().len(), 1);
+    let bad = MediaVariant { file_name: "../escape.jpg".into(), ..variant(480, "jpeg") };
+    assert!(store.add_media_variants(media.id, &[bad]).await.is_err());
 }

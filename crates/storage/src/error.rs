@@ -9,6 +9,14 @@ pub enum StorageError {
     /// The operation would break a uniqueness rule, such as a slug already in use.
     #[error("{0}")]
     Conflict(String),
+    /// Saving over a newer revision than the one the writer started from.
+    #[error("the article was saved by someone else meanwhile (revision {current} is newer than your revision {yours})")]
+    Stale {
+        /// The revision the writer started from.
+        yours: u32,
+        /// The article's current revision.
+        current: u32,
+    },
     /// The input refers to something that does not exist (an unknown section or author).
     #[error("{0}")]
     InvalidReference(String),

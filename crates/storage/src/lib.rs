@@ -9,9 +9,10 @@
 
 use async_trait::async_trait;
 use masthead_content::{
-    Article, ArticleId, ArticleSummary, Author, Comment, Correction, Media, NewArticle, NewComment, NewMedia, Section,
-    Slug, Tag,
+    Article, ArticleDraft, ArticleId, ArticleSummary, Author, Comment, Correction, Email, Media, MediaId, MediaVariant,
+    NewArticle, NewComment, NewMedia, Revision, Section, Slug, Status, Tag, User, UserId,
 };
+use time::OffsetDateTime;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
@@ -20,7 +21,8 @@ mod query;
 
 pub use error::StorageError;
 pub use query::{
-    ArticleLocation, ArticleLookup, ClaimedJob, Listing, PageRequest, Paged, PublicationMonth, PublishedLink,
+    ArticleLocation, ArticleLookup, ClaimedJob, Listing, NewUser, NewsroomFilter, PageRequest, Paged, PublicationMonth,
+    PublishedLink, RevisionSummary, Session,
 };
 
 /// Shorthand for results of storage operations.
@@ -93,6 +95,96 @@ pub trait Store: Send + Sync + 'static {
     async fn give_up_job(&self, id: i64, error: &str) -> StorageResult<()>;
     /// Jobs that ran out of attempts: kind, payload and last error.
     async fn failed_jobs(&self) -> StorageResult<Vec<(String, String, String)>>;
+
+    /// Every author profile, by name.
+    async fn authors(&self) -> StorageResult<Vec<Author>>;
+    /// Every tag, by name.
+    async fn tags(&self) -> StorageResult<Vec<Tag>>;
+
+    /// Whether no article uses `slug`, now or as a former address.
+    async fn slug_is_free(&self, slug: &Slug) -> StorageResult<bool>;
+    /// Any article, whatever its status, as the newsroom sees it.
+    async fn article(&self, id: ArticleId) -> StorageResult<Option<Article>>;
+    /// One page of the newsroom's article list, most recently changed first.
+    async fn newsroom_articles(
+        &self,
+        filter: &NewsroomFilter,
+        page: PageRequest,
+    ) -> StorageResult<Paged<ArticleSummary>>;
+    /// Saves new fields over revision `expected_revision` and keeps them as the
+    /// next revision, which it returns. Refused with [`StorageError::Stale`]
+    /// when someone saved a newer revision meanwhile. A published article's
+    /// old slug keeps answering as a redirect.
+    async fn save_article(
+        &self,
+        id: ArticleId,
+        expected_revision: u32,
+        draft: &ArticleDraft,
+        saved_by: &str,
+        at: OffsetDateTime,
+    ) -> StorageResult<u32>;
+    /// Moves an article from status `from` to `to`, setting its publish time.
+    /// Refused with [`StorageError::Conflict`] when its status is no longer `from`.
+    async fn change_status(
+        &self,
+        id: ArticleId,
+        from: Status,
+        to: Status,
+        published_at: Option<OffsetDateTime>,
+        at: OffsetDateTime,
+    ) -> StorageResult<()>;
+    /// An article's saved revisions, newest first.
+    async fn revisions(&self, id: ArticleId) -> StorageResult<Vec<RevisionSummary>>;
+    /// One saved revision.
+    async fn revision(&self, id: ArticleId, number: u32) -> StorageResult<Option<Revision>>;
+
+    /// A media item.
+    async fn media(&self, id: MediaId) -> StorageResult<Option<Media>>;
+    /// The newest media items, newest first.
+    async fn recent_media(&self, limit: u32) -> StorageResult<Vec<Media>>;
+    /// Changes what readers are told about a picture.
+    async fn describe_media(&self, id: MediaId, caption: &str, credit: &str, alt_text: &str) -> StorageResult<()>;
+    /// Records resized copies of a media item (replacing earlier ones of the same file name).
+    async fn add_media_variants(&self, id: MediaId, variants: &[MediaVariant]) -> StorageResult<()>;
+
+    /// Stores a newsroom account. Its email must be free and its author profile exist.
+    async fn add_user(&self, user: NewUser) -> StorageResult<User>;
+    /// Every account, by name.
+    async fn users(&self) -> StorageResult<Vec<User>>;
+    /// One account.
+    async fn user(&self, id: UserId) -> StorageResult<Option<User>>;
+    /// An account and its password hash, for signing in.
+    async fn credentials(&self, email: &Email) -> StorageResult<Option<(User, String)>>;
+    /// Replaces an account's password hash.
+    async fn set_password_hash(&self, id: UserId, password_hash: &str) -> StorageResult<()>;
+    /// Changes an account's role.
+    async fn set_role(&self, id: UserId, role: masthead_content::Role) -> StorageResult<()>;
+
+    /// Stores a browser session under the hash of its cookie token.
+    async fn start_session(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        csrf_token: &str,
+        expires_at: OffsetDateTime,
+    ) -> StorageResult<()>;
+    /// The unexpired session with this token hash.
+    async fn session(&self, token_hash: &str, now: OffsetDateTime) -> StorageResult<Option<Session>>;
+    /// Ends one session.
+    async fn end_session(&self, token_hash: &str) -> StorageResult<()>;
+    /// Ends every session and API token of an account; returns how many sessions ended.
+    async fn end_all_sessions(&self, user: UserId) -> StorageResult<u64>;
+    /// Stores an API token under its hash.
+    async fn add_api_token(&self, token_hash: &str, user: UserId, label: &str) -> StorageResult<()>;
+    /// The account an API token belongs to.
+    async fn api_token_user(&self, token_hash: &str) -> StorageResult<Option<User>>;
+
+    /// Records a failed sign-in for `key` (an email address or client).
+    async fn record_login_failure(&self, key: &str, at: OffsetDateTime) -> StorageResult<()>;
+    /// Failed sign-ins for `key` since `since`, and the oldest of them.
+    async fn login_failures(&self, key: &str, since: OffsetDateTime) -> StorageResult<(u32, Option<OffsetDateTime>)>;
+    /// Forgets the failed sign-ins of `key` after a successful one.
+    async fn clear_login_failures(&self, key: &str) -> StorageResult<()>;
 
     /// Stores a comment.
     async fn add_comment(&self, comment: NewComment) -> StorageResult<Comment>;

@@ -165,3 +165,53 @@ mod tests {
         assert!(!paged(1, 0).is_past_the_end());
     }
 }
+
+/// Which articles the newsroom's article list shows; every field narrows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewsroomFilter {
+    /// Only articles in this workflow state.
+    pub status: Option<masthead_content::Status>,
+    /// Only articles in this section.
+    pub section: Option<Slug>,
+    /// Only articles with this author in the byline.
+    pub author: Option<Slug>,
+    /// Only articles whose headline contains this text (case-insensitive).
+    pub headline_contains: Option<String>,
+}
+
+/// An account to be stored.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Sign-in name; unique.
+    pub email: masthead_content::Email,
+    /// Display name.
+    pub name: String,
+    /// What they may do.
+    pub role: masthead_content::Role,
+    /// Their byline's author profile; it must exist.
+    pub author: Slug,
+    /// The argon2id hash of their password (PHC string).
+    pub password_hash: String,
+}
+
+/// A signed-in browser session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// Whose session it is.
+    pub user: masthead_content::User,
+    /// The token every state-changing request of this session must carry.
+    pub csrf_token: String,
+    /// When it ends.
+    pub expires_at: OffsetDateTime,
+}
+
+/// A revision in an article's history, without its fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevisionSummary {
+    /// Its number.
+    pub number: u32,
+    /// When it was saved.
+    pub saved_at: OffsetDateTime,
+    /// Who saved it.
+    pub saved_by: String,
+}

@@ -19,7 +19,9 @@ pub(crate) struct Assets(Vec<(&'static str, Asset)>);
 
 impl Assets {
     pub(crate) fn built_in() -> Self {
-        let files: [(&'static str, &'static str, &'static [u8]); 3] = [
+        let files: [(&'static str, &'static str, &'static [u8]); 5] = [
+            ("admin.css", "text/css; charset=utf-8", include_bytes!("../assets/admin.css")),
+            ("admin.js", "text/javascript; charset=utf-8", include_bytes!("../assets/admin.js")),
             ("site.css", "text/css; charset=utf-8", include_bytes!("../assets/site.css")),
             ("icon.svg", "image/svg+xml", include_bytes!("../assets/icon.svg")),
             ("logo.svg", "image/svg+xml", include_bytes!("../assets/logo.svg")),

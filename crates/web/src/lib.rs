@@ -11,6 +11,7 @@
 //! - [`serve`] takes a bound listener, so production binds `--listen` and
 //!   tests bind port 0.
 
+mod admin;
 mod assets;
 mod distribution;
 mod error;
@@ -34,6 +35,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+pub use admin::{Access, AdminRoute, admin_routes};
 pub use error::AppError;
 pub use templates::TemplateError;
 
@@ -62,20 +64,34 @@ pub struct AppState(Arc<Shared>);
 
 struct Shared {
     store: Arc<dyn Store>,
+    newsroom: masthead_newsroom::Newsroom,
     config: WebConfig,
     templates: templates::Templates,
     assets: assets::Assets,
 }
 
 impl AppState {
-    /// Builds the state, loading templates (built-in, then overrides).
-    pub fn new(store: Arc<dyn Store>, config: WebConfig) -> Result<Self, TemplateError> {
+    /// Builds the state over the newsroom's store, loading templates (built-in, then overrides).
+    pub fn new(newsroom: masthead_newsroom::Newsroom, config: WebConfig) -> Result<Self, TemplateError> {
         let templates = templates::Templates::load(&config.templates_dir)?;
-        Ok(Self(Arc::new(Shared { store, config, templates, assets: assets::Assets::built_in() })))
+        let store = newsroom.store().clone();
+        Ok(Self(Arc::new(Shared { store, newsroom, config, templates, assets: assets::Assets::built_in() })))
     }
 
     fn store(&self) -> &dyn Store {
         self.0.store.as_ref()
+    }
+
+    fn newsroom(&self) -> &masthead_newsroom::Newsroom {
+        &self.0.newsroom
+    }
+
+    fn templates(&self) -> &templates::Templates {
+        &self.0.templates
+    }
+
+    fn asset_url(&self, name: &str) -> String {
+        self.0.assets.url(name)
     }
 
     fn config(&self) -> &WebConfig {
@@ -128,7 +144,10 @@ pub fn router(state: AppState) -> Router {
                 }),
             );
     }
+    let (admin_routes, _) = admin::routes();
+    let admin_routes = admin_routes.layer(axum::middleware::from_fn_with_state(state.clone(), admin::authenticate));
     routes
+        .merge(admin_routes)
         .route("/", get(reader::home::show_home))
         .route("/robots.txt", get(distribution::serve_robots))
         .route("/sitemap.xml", get(distribution::serve_sitemap_index))

@@ -17,6 +17,15 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("listing.html", include_str!("../templates/listing.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("partials/card.html", include_str!("../templates/partials/card.html")),
+    ("admin/base.html", include_str!("../templates/admin/base.html")),
+    ("admin/sign_in.html", include_str!("../templates/admin/sign_in.html")),
+    ("admin/articles.html", include_str!("../templates/admin/articles.html")),
+    ("admin/editor.html", include_str!("../templates/admin/editor.html")),
+    ("admin/revisions.html", include_str!("../templates/admin/revisions.html")),
+    ("admin/images.html", include_str!("../templates/admin/images.html")),
+    ("admin/image.html", include_str!("../templates/admin/image.html")),
+    ("admin/users.html", include_str!("../templates/admin/users.html")),
+    ("admin/account.html", include_str!("../templates/admin/account.html")),
 ];
 
 /// A template that could not be loaded.

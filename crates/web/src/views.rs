@@ -69,12 +69,34 @@ pub(crate) struct ImageView {
     pub alt: String,
     pub caption: String,
     pub credit: String,
+    /// Resized copies in the original format, with the original last; empty when there are none yet.
+    pub srcset: String,
+    /// WebP copies, for a `<source type="image/webp">`; empty when there are none.
+    pub webp_srcset: String,
 }
 
 impl From<&Media> for ImageView {
     fn from(media: &Media) -> Self {
+        let list = |variants: Vec<&masthead_content::MediaVariant>, original: Option<(&str, u32)>| -> String {
+            let mut entries: Vec<String> =
+                variants.iter().map(|v| format!("/media/{} {}w", v.file_name, v.width)).collect();
+            if let Some((url, width)) = original
+                && !variants.iter().any(|v| v.width == width)
+            {
+                entries.push(format!("{url} {width}w"));
+            }
+            entries.join(", ")
+        };
+        let same_format = media.variants_of(&media.content_type);
+        let url = media.url_path();
         Self {
-            url: media.url_path(),
+            srcset: if same_format.is_empty() { String::new() } else { list(same_format, Some((&url, media.width))) },
+            webp_srcset: if media.content_type == "image/webp" {
+                String::new()
+            } else {
+                list(media.variants_of("image/webp"), None)
+            },
+            url,
             width: media.width,
             height: media.height,
             alt: media.alt_text.clone(),

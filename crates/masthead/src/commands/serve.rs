@@ -58,6 +58,16 @@ async fn serve(settings: Settings) -> Result<(), masthead::StartError> {
     let mut out = std::io::stdout();
     let _ = writeln!(out, "Masthead is serving {} at http://{address}/", settings.site_name);
     let _ = writeln!(out, "Data directory: {}. Press Ctrl+C to stop.", settings.data_dir.display());
+    if site.has_accounts {
+        let _ = writeln!(out, "Newsroom: http://{address}/admin");
+    } else {
+        let _ = writeln!(
+            out,
+            "The newsroom has no accounts yet. Create the first admin with:\n  \
+             masthead user add --data-dir {} --email you@example.org --name \"Your Name\" --role admin",
+            settings.data_dir.display()
+        );
+    }
     let _ = out.flush();
     site.serve(listener, shutdown_signal()).await?;
     tracing::info!("stopped");

@@ -7,6 +7,9 @@
 mod command_line;
 mod distribution;
 mod html_validity;
+mod newsroom_access;
+mod newsroom_images;
+mod newsroom_workflow;
 mod reader_pages;
 mod seed_article;
 mod support;

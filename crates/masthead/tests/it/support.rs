@@ -18,6 +18,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The site's own database, for changes the tests make behind the web layer.
     pub store: Arc<SqliteStore>,
+    /// The newsroom services, for setting up accounts.
+    pub newsroom: masthead_newsroom::Newsroom,
     stop: Option<oneshot::Sender<()>>,
     _data: tempfile::TempDir,
 }
@@ -53,13 +55,14 @@ impl TestApp {
         let address = listener.local_addr().expect("bound address");
         let site: Site = masthead::open_site(&settings, address).await.expect("site opens");
         let store = site.store.clone();
+        let newsroom = site.newsroom.clone();
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(site.serve(listener, async {
             let _ = stopped.await;
         }));
         let client =
             reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("HTTP client");
-        Self { url: format!("http://{address}"), client, store, stop: Some(stop), _data: data }
+        Self { url: format!("http://{address}"), client, store, newsroom, stop: Some(stop), _data: data }
     }
 
     /// GETs `path` (which starts with `/`).
@@ -74,6 +77,115 @@ impl TestApp {
         let body = response.text().await.expect("body is text");
         (status, Html::parse_document(&body))
     }
+}
+
+/// A newsroom account made for a test, with its password.
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// The account.
+    pub user: masthead_content::User,
+    /// Its password.
+    pub password: String,
+}
+
+/// A signed-in browser: its session cookie and the CSRF token its forms carry.
+#[derive(Debug, Clone)]
+pub struct Browser {
+    /// `masthead_session=…`, for the Cookie header.
+    pub cookie: String,
+    /// The session's CSRF token.
+    pub csrf: String,
+}
+
+impl TestApp {
+    /// Creates an account with `role`, named after it ("Editor One").
+    pub async fn account(&self, role: masthead_content::Role, n: u32) -> Account {
+        let name = format!("{} Number{n}", capitalised(role.as_str()));
+        let password = format!("password-of-{}-{n}", role.as_str());
+        let request = masthead_newsroom::accounts::AccountRequest {
+            email: format!("{}{n}@example.org", role.as_str()),
+            name,
+            role,
+            password: Some(password.clone()),
+        };
+        let (user, _) = self.newsroom.create_account(None, request).await.expect("account created");
+        Account { user, password }
+    }
+
+    /// Signs in through the sign-in form, as a browser does.
+    pub async fn sign_in(&self, account: &Account) -> Browser {
+        let response = self
+            .client
+            .post(format!("{}/admin/sign-in", self.url))
+            .form(&[("email", account.user.email.as_str()), ("password", account.password.as_str())])
+            .send()
+            .await
+            .expect("sign-in answered");
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "sign-in of {}", account.user.email);
+        let set_cookie = response.headers()["set-cookie"].to_str().expect("cookie is text").to_owned();
+        let cookie = set_cookie.split(';').next().expect("cookie pair").to_owned();
+        let page = self.with_cookie(&cookie, "/admin").await;
+        let csrf = page
+            .split("data-csrf=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("pages carry the CSRF token")
+            .to_owned();
+        Browser { cookie, csrf }
+    }
+
+    /// GETs `path` with a session cookie and returns the body.
+    pub async fn with_cookie(&self, cookie: &str, path: &str) -> String {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.url))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("request is answered");
+        response.text().await.expect("body is text")
+    }
+
+    /// POSTs an urlencoded form as a signed-in browser (with its CSRF token).
+    pub async fn post_form(&self, browser: &Browser, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut fields = fields.to_vec();
+        fields.push(("csrf", browser.csrf.as_str()));
+        self.client
+            .post(format!("{}{path}", self.url))
+            .header("cookie", &browser.cookie)
+            .form(&fields)
+            .send()
+            .await
+            .expect("request is answered")
+    }
+
+    /// An API token acting as `account`.
+    pub async fn token(&self, account: &Account) -> String {
+        self.newsroom.create_api_token(&account.user, "tests").await.expect("token created")
+    }
+
+    /// Calls the JSON API with a token; returns the status and the JSON body.
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<serde_json::Value>,
+    ) -> (StatusCode, serde_json::Value) {
+        let mut request = self.client.request(method, format!("{}{path}", self.url)).bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request is answered");
+        let status = response.status();
+        let text = response.text().await.expect("body is text");
+        (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+    }
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 impl Drop for TestApp {

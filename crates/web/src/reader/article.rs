@@ -105,7 +105,35 @@ pub(crate) async fn post_comment() -> AppError {
 
 /// Renders the body with its "read also" links resolved to current headlines.
 pub(crate) async fn render_body(state: &AppState, article: &Article) -> Result<String, AppError> {
-    let wanted = masthead_markup::referenced_articles(&article.body_source);
+    let rendered = render_source(state, &article.body_source).await?;
+    for problem in &rendered.problems {
+        tracing::warn!(article.slug = %article.slug, %problem, "article {} has a body problem: {problem}", article.slug);
+    }
+    Ok(rendered.html)
+}
+
+/// A body as readers would see it, for the editor's preview; problems are
+/// listed above it so the writer sees them while typing.
+pub(crate) async fn render_body_preview(state: &AppState, source: &str) -> String {
+    match render_source(state, source).await {
+        Ok(rendered) if rendered.problems.is_empty() => rendered.html,
+        Ok(rendered) => {
+            let mut html = String::from("<ul class=\"preview-problems\" role=\"status\">");
+            for problem in &rendered.problems {
+                html.push_str("<li>");
+                masthead_markup::push_escaped_html(&mut html, &problem.to_string());
+                html.push_str("</li>");
+            }
+            html.push_str("</ul>");
+            html.push_str(&rendered.html);
+            html
+        }
+        Err(_) => "<p>The preview is unavailable right now.</p>".to_owned(),
+    }
+}
+
+async fn render_source(state: &AppState, source: &str) -> Result<masthead_markup::Rendered, AppError> {
+    let wanted = masthead_markup::referenced_articles(source);
     let links: HashMap<Slug, ArticleLink> = state
         .store()
         .published_links(&wanted)
@@ -116,11 +144,7 @@ pub(crate) async fn render_body(state: &AppState, article: &Article) -> Result<S
             (link.named, ArticleLink { headline: link.headline.to_string(), url })
         })
         .collect();
-    let rendered = masthead_markup::render(&article.body_source, &|slug: &Slug| links.get(slug).cloned());
-    for problem in &rendered.problems {
-        tracing::warn!(article.slug = %article.slug, %problem, "article {} has a body problem: {problem}", article.slug);
-    }
-    Ok(rendered.html)
+    Ok(masthead_markup::render(source, &|slug: &Slug| links.get(slug).cloned()))
 }
 
 /// `NewsArticle` and `BreadcrumbList` structured data for the article page.

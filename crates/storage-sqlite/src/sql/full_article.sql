@@ -1,7 +1,6 @@
-SELECT a.id, a.slug, a.headline, a.standfirst, a.body_source, a.status, a.published_at, a.updated_at,
+SELECT a.*,
        s.slug AS section_slug, s.name AS section_name, s.description AS section_description,
        m.id AS media_id, m.file_name, m.content_type, m.width, m.height, m.caption, m.credit, m.alt_text
 FROM articles a
 JOIN sections s ON s.id = a.section_id
 LEFT JOIN media m ON m.id = a.lead_media_id
-WHERE a.slug = ? AND a.status = 'published'
