@@ -109,6 +109,12 @@ impl Block<'_> {
             }
         }
         out.push_str(" loading=\"lazy\" decoding=\"async\">");
+        // Readers are owed what a picture shows and whose it is; the newsroom refuses to publish without them.
+        for field in ["caption", "credit"] {
+            if fields.get(field).is_none_or(|v| v.trim().is_empty()) {
+                problems.push(self.missing(field));
+            }
+        }
         push_caption(out, fields.get("caption").unwrap_or(""), fields.get("credit").unwrap_or(""));
         out.push_str("</figure>\n");
     }

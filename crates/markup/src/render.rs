@@ -206,10 +206,11 @@ mod tests {
     }
 
     #[test]
-    fn a_figure_without_alt_text_is_reported() {
+    fn a_figure_without_alt_text_caption_or_credit_is_reported() {
         let out = render("```figure\nsrc: /media/a.jpg\n```", &links);
         assert!(out.html.contains("alt=\"\""));
-        assert_eq!(out.problems, vec![Problem::MissingField { line: 1, block: "figure", field: "alt" }]);
+        let missing = |field| Problem::MissingField { line: 1, block: "figure", field };
+        assert_eq!(out.problems, vec![missing("alt"), missing("caption"), missing("credit")]);
     }
 
     #[test]

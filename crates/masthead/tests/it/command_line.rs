@@ -207,3 +207,88 @@ async fn serve_with_defaults_prints_its_url_and_loads_the_demo_only_once() {
     assert!(first.matches("class=\"card\"").count() >= 4);
     stop_server(child).await;
 }
+
+#[tokio::test]
+async fn a_fresh_site_says_how_to_create_the_first_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = tokio::process::Command::from(masthead(dir.path()))
+        .args(["serve", "--listen", "127.0.0.1:0", "--log", "warn"])
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let hint = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if line.contains("masthead user add") {
+                return line;
+            }
+        }
+        panic!("masthead never said how to create an account");
+    })
+    .await
+    .unwrap();
+    assert!(hint.contains("--role admin") && hint.contains("--data-dir ./masthead-data"), "{hint}");
+}
+
+#[test]
+fn user_add_prints_a_one_time_password_that_signs_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = masthead(dir.path())
+        .args(["user", "add", "--email", "Ada@Example.org", "--name", "Ada Admin", "--role", "admin"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("Created Ada Admin <ada@example.org> as admin."), "{stdout}");
+    let password = stdout.lines().find_map(|l| l.strip_prefix("One-time password: ")).unwrap().to_owned();
+    assert_eq!(password.len(), 20);
+    // The same address twice is refused in words, with the usage exit code.
+    let again = masthead(dir.path())
+        .args(["user", "add", "--email", "ada@example.org", "--name", "Ada Again", "--role", "editor"])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(last_error_line(&again), "masthead: There is already an account for ada@example.org.");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let settings = crate::support::test_settings(&dir.path().join("masthead-data"));
+        let (store, newsroom) = masthead::open_newsroom(&settings).await.unwrap();
+        let signed = newsroom.sign_in("ada@example.org", &password).await.unwrap();
+        assert_eq!(signed.user.role, masthead_content::Role::Admin);
+        store.close().await;
+    });
+}
+
+#[test]
+fn user_add_reads_a_password_from_stdin_and_refuses_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = |args: &[&str], stdin: &str| {
+        let mut child = masthead(dir.path())
+            .args(["user", "add"])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let ok = add(
+        &["--email", "e@example.org", "--name", "Eve", "--role", "editor", "--password-stdin"],
+        "long enough secret\n",
+    );
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(!String::from_utf8_lossy(&ok.stdout).contains("One-time password"));
+    let short = add(&["--email", "f@example.org", "--name", "Fay", "--role", "editor", "--password-stdin"], "short\n");
+    assert_eq!(short.status.code(), Some(2));
+    assert_eq!(last_error_line(&short), "masthead: A password needs at least 10 characters; this one has 5.");
+    let role = add(&["--email", "g@example.org", "--name", "Gil", "--role", "owner"], "");
+    assert_eq!(role.status.code(), Some(2));
+    assert!(last_error_line(&role).contains("`owner` is not a role"), "{}", stderr(&role));
+    let email = add(&["--email", "not-an-address", "--name", "Hal", "--role", "author"], "");
+    assert_eq!(email.status.code(), Some(2));
+    assert!(last_error_line(&email).contains("is not an email address"), "{}", stderr(&email));
+}

@@ -343,3 +343,18 @@ async fn the_openapi_document_is_served_and_describes_the_api() {
         document["paths"].as_object().unwrap().values().map(|ops| ops.as_object().unwrap().len()).sum();
     assert_eq!(documented, admin_routes().iter().filter(|r| r.is_api()).count());
 }
+
+#[tokio::test]
+async fn the_session_cookie_is_secure_when_the_site_is_served_over_https() {
+    let app = TestApp::spawn_with(|settings| settings.site_url = Some("https://news.example".into())).await;
+    let editor = app.account(Role::Editor, 1).await;
+    let response = app
+        .client
+        .post(format!("{}/admin/sign-in", app.url))
+        .form(&[("email", editor.user.email.as_str()), ("password", editor.password.as_str())])
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.ends_with("; Secure") && cookie.contains("HttpOnly"), "{cookie}");
+}

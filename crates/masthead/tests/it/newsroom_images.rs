@@ -192,3 +192,28 @@ async fn an_article_cannot_be_published_until_its_image_has_caption_credit_and_a
     assert!(webp.value().attr("srcset").unwrap().contains("1200w"));
     assert!(crate::support::texts(&page, ".lead-image figcaption").join(" ").contains("Photo: Ann Lee"));
 }
+
+#[tokio::test]
+async fn a_figure_in_the_body_needs_its_caption_and_credit_before_publication() {
+    let app = TestApp::spawn().await;
+    let editor = app.account(Role::Editor, 1).await;
+    let token = app.token(&editor).await;
+    let body = "Before.\n\n```figure\nsrc: /media/chart.png\nalt: A chart\n```\n\nAfter.";
+    let (_, article) = app
+        .api(
+            Method::POST,
+            "/admin/api/articles",
+            &token,
+            Some(json!({"headline": "A chart without a credit", "section": "world", "body_source": body})),
+        )
+        .await;
+    let id = article["id"].as_str().unwrap();
+    let (status, refused) = app
+        .api(Method::POST, &format!("/admin/api/articles/{id}/step"), &token, Some(json!({"step": "publish"})))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused["error"],
+        "Line 3: the figure block needs a `caption:` line. Line 3: the figure block needs a `credit:` line."
+    );
+}
