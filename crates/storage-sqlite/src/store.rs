@@ -1140,6 +1140,12 @@ impl Store for SqliteStore {
         csrf_token: &str,
         expires_at: OffsetDateTime,
     ) -> StorageResult<()> {
+        // Expired sessions are of no use to anyone; each sign-in sweeps them away.
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
+            .bind(time_text::to_text(OffsetDateTime::now_utc()))
+            .execute(&self.pool)
+            .await
+            .map_err(database_error)?;
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
         )
@@ -1234,6 +1240,12 @@ impl Store for SqliteStore {
     }
 
     async fn record_login_failure(&self, key: &str, at: OffsetDateTime) -> StorageResult<()> {
+        // Failures older than a day no longer count towards any window.
+        sqlx::query("DELETE FROM login_failures WHERE failed_at < ?")
+            .bind(time_text::to_text(at - time::Duration::days(1)))
+            .execute(&self.pool)
+            .await
+            .map_err(database_error)?;
         sqlx::query("INSERT INTO login_failures (key, failed_at) VALUES (?, ?)")
             .bind(key)
             .bind(time_text::to_text(at))
