@@ -249,7 +249,7 @@ describe('writing, reviewing and publishing an article with a photo', { concurre
 });
 
 describe('newsroom pages are accessible (axe-core: no serious or critical violations)', () => {
-  const paths = ['/admin', '/admin/articles/new', '/admin/images', '/admin/account', '/admin/users'];
+  const paths = ['/admin', '/admin/articles/new', '/admin/images', '/admin/account', '/admin/users', '/admin/comments', '/admin/comments?status=approved', '/admin/settings'];
   for (const width of [375, 1280]) {
     test(`every newsroom page at ${width} px`, { timeout: 90_000 }, async () => {
       const { context, page } = await newPage(width);
@@ -281,6 +281,71 @@ describe('newsroom pages are accessible (axe-core: no serious or critical violat
       await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
       assert.equal(await page.getByLabel('Headline').inputValue(), 'Typed without a mouse');
       assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('a reader comments on the seed article and a moderator approves it', { concurrency: false }, () => {
+  const seed = '/world/us-doubtful-on-ukraine-ceasefire';
+  const words = 'Posted from a real browser: the talks need guarantees.';
+
+  test('the comment is posted without leaving the page and waits for a moderator', { timeout: 60_000 }, async () => {
+    const { context, page, problems } = await newPage(375);
+    try {
+      await page.goto(`${base}${seed}`);
+      await page.getByLabel('Name', { exact: true }).fill('Lena from Lviv');
+      await page.getByLabel(/^Email/).fill('lena@example.org');
+      await page.getByLabel('Comment', { exact: true }).fill(words);
+      // A person takes more than a few seconds to write; the form refuses robots that do not.
+      await page.waitForTimeout(3200);
+      const url = page.url();
+      await page.getByRole('button', { name: 'Post comment' }).click();
+      await page.locator('#comment-status').filter({ hasText: 'will appear once a moderator has approved it' }).waitFor();
+      assert.equal(page.url(), url, 'no page load');
+      assert.equal(await page.getByLabel('Comment', { exact: true }).inputValue(), '');
+      assert.equal(await page.locator('.comment-list').getByText(words).count(), 0);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('an editor approves it in the moderation queue and readers see it', { timeout: 60_000 }, async () => {
+    const { context, page, problems } = await newPage();
+    try {
+      await signIn(page, accounts.editor);
+      await page.getByRole('link', { name: 'Comments' }).click();
+      const held = page.locator('.held > li').filter({ hasText: words });
+      await held.getByText('first comment from this reader').waitFor();
+      await held.getByRole('button', { name: /^Approve/ }).click();
+      await page.getByRole('status').filter({ hasText: 'Approve: 1 comment.' }).waitFor();
+      await page.goto(`${base}${seed}`);
+      const shown = page.locator('.comment-list .comment').filter({ hasText: words });
+      await shown.waitFor();
+      assert.match(await shown.locator('.comment-author').textContent(), /Lena from Lviv/);
+      assert.equal(await page.locator('body').getByText('lena@example.org').count(), 0, 'emails are never shown');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('with JavaScript off, the form still posts and comes back to the article', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${base}${seed}`);
+      await page.getByLabel('Name', { exact: true }).fill('Offline Reader');
+      await page.getByLabel('Comment', { exact: true }).fill('Written with scripts turned off.');
+      await page.waitForTimeout(3200);
+      await page.getByRole('button', { name: 'Post comment' }).click();
+      await page.waitForLoadState();
+      const landed = page.url();
+      // Held, or (since this browser's address already has an approved comment) published at once.
+      assert.match(landed, /\?comment=(held#comments|published#comment-[0-9a-f-]+)$/);
+      assert.match(await page.locator('.comment-notice').textContent(), /^Thank you/);
     } finally {
       await context.close();
     }

@@ -49,7 +49,7 @@ impl Role {
         let editor = self >= Role::Editor;
         match action {
             ViewNewsroom | CreateArticle | UploadMedia => true,
-            ManageUsers => self == Role::Admin,
+            ManageUsers | ManageSettings => self == Role::Admin,
             AddCorrection | ModerateComments => editor,
             EditArticle => match self {
                 Role::Contributor => own && matches!(status, Some(Status::Draft | Status::InReview) | None),
@@ -97,6 +97,8 @@ pub enum Action {
     ModerateComments,
     /// Add users, change roles, reset passwords.
     ManageUsers,
+    /// Change the site's settings (comment moderation).
+    ManageSettings,
 }
 
 /// A normalised email address: trimmed, lower-cased, one `@`, no spaces.

@@ -97,6 +97,8 @@ pub struct Article {
     pub embargo_until: Option<OffsetDateTime>,
     /// The account that created it; `None` for imported content.
     pub owner: Option<UserId>,
+    /// An editor's choice to open (`Some(true)`) or close comments; `None` follows the site's settings.
+    pub comments_open: Option<bool>,
 }
 
 impl Article {

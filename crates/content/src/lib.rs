@@ -22,7 +22,7 @@ mod workflow;
 
 pub use account::{Action, Email, Role, User};
 pub use article::{Article, ArticleDraft, ArticleSummary, Correction, NewArticle, Revision, Status};
-pub use comment::{Comment, CommentStatus, NewComment};
+pub use comment::{Comment, CommentSettings, CommentStatus, ModerationPolicy, NewComment};
 pub use error::ValidationError;
 pub use id::{ArticleId, CommentId, MediaId, UserId};
 pub use media::{Media, MediaVariant, NewMedia, credit_warning};

@@ -140,6 +140,9 @@ impl DemoSite {
                     body: comment.body.clone(),
                     status: masthead_content::CommentStatus::Approved,
                     posted_at: hours_ago(comment.hours_ago),
+                    client_hash: None,
+                    spam_score: 0,
+                    reasons: Vec::new(),
                 })
                 .await?;
             comment_ids.push((comment.key.clone(), stored.id));

@@ -35,10 +35,12 @@
 //! from a body can reach a page as markup.
 
 mod blocks;
+mod comment;
 mod escape;
 mod render;
 mod sanitise;
 
+pub use comment::{comment_html, count_links};
 pub use escape::push_escaped_html;
 pub use render::{Rendered, check, referenced_articles, render};
 

@@ -104,7 +104,10 @@ pub async fn open_site(settings: &Settings, address: SocketAddr) -> Result<Site,
         newsroom = newsroom.with_websub(Arc::new(move |page: &str| masthead_web::feed_urls(&site_url, page)));
     }
     let accounts = newsroom.has_accounts().await.map_err(|e| StartError::Newsroom(e.to_string()))?;
-    let state = AppState::new(newsroom.clone(), config)?;
+    let comments = masthead_comments::CommentDesk::open(shared.clone())
+        .await
+        .map_err(|source| StartError::Database { path: database.clone(), source })?;
+    let state = AppState::new(newsroom.clone(), comments, config)?;
     let mut jobs = masthead_jobs::Runner::new(shared, wake)
         .register(PublishScheduled(newsroom.clone()))
         .register(MakeImageVariants(newsroom.clone()));

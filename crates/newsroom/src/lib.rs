@@ -18,6 +18,7 @@ pub mod diff;
 mod error;
 pub mod jobs;
 pub mod media;
+pub mod moderation;
 mod secrets;
 
 use std::path::PathBuf;
@@ -115,6 +116,7 @@ fn refusal(actor: &User, action: Action, own: bool, status: Option<Status>) -> S
     let role = actor.role.as_str();
     match action {
         Action::ManageUsers => "Only an admin can manage accounts.".to_owned(),
+        Action::ManageSettings => "Only an admin can change the site's settings.".to_owned(),
         Action::AddCorrection | Action::ModerateComments => format!("A {role} cannot do that; ask an editor."),
         Action::EditArticle if own => format!(
             "A {role} cannot edit an article that is {}; ask an editor.",

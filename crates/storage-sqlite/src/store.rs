@@ -5,12 +5,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use masthead_content::{
-    Article, ArticleDraft, ArticleId, ArticleSummary, Author, Comment, CommentId, Correction, Email, Media, MediaId,
-    MediaVariant, NewArticle, NewComment, NewMedia, Revision, Role, Section, Slug, Status, Tag, User, UserId,
+    Article, ArticleDraft, ArticleId, ArticleSummary, Author, Comment, CommentId, CommentStatus, Correction, Email,
+    Media, MediaId, MediaVariant, NewArticle, NewComment, NewMedia, Revision, Role, Section, Slug, Status, Tag, User,
+    UserId,
 };
 use masthead_storage::{
-    ArticleLocation, ArticleLookup, ClaimedJob, Listing, NewUser, NewsroomFilter, PageRequest, Paged, PublicationMonth,
-    PublishedLink, RevisionSummary, Session, StorageError, StorageResult, Store,
+    ArticleLocation, ArticleLookup, ClaimedJob, HeldComment, Listing, NewUser, NewsroomFilter, PageRequest, Paged,
+    PublicationMonth, PublishedLink, RevisionSummary, Session, StorageError, StorageResult, Store,
 };
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
@@ -251,6 +252,10 @@ impl SqliteStore {
             revision: u32::try_from(revision).map_err(|_| StorageError::Corrupt(format!("revision {revision}")))?,
             embargo_until: rows::optional_time(row, "embargo_until")?,
             owner: rows::optional_text(row, "owner_id")?.map(|o| UserId::parse(&o)).transpose()?,
+            comments_open: row
+                .try_get::<Option<i64>, _>("comments_open")
+                .map_err(database_error)?
+                .map(|open| open != 0),
         })
     }
 }
@@ -1296,8 +1301,8 @@ impl Store for SqliteStore {
         }
         let id = CommentId::generate();
         sqlx::query(
-            "INSERT INTO comments (id, article_id, parent_id, author_name, author_email, body, status, posted_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO comments (id, article_id, parent_id, author_name, author_email, body, status, posted_at, \
+             client_hash, spam_score, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id.to_string())
         .bind(&article)
@@ -1307,6 +1312,9 @@ impl Store for SqliteStore {
         .bind(&comment.body)
         .bind(comment.status.as_str())
         .bind(time_text::to_text(comment.posted_at))
+        .bind(&comment.client_hash)
+        .bind(i64::from(comment.spam_score))
+        .bind(comment.reasons.join("\n"))
         .execute(&self.pool)
         .await
         .map_err(|e| match e {
@@ -1333,6 +1341,188 @@ impl Store for SqliteStore {
             .map(rows::comment)
             .collect()
     }
+    async fn comment(&self, id: CommentId) -> StorageResult<Option<Comment>> {
+        sqlx::query("SELECT * FROM comments WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(database_error)?
+            .as_ref()
+            .map(rows::comment)
+            .transpose()
+    }
+
+    async fn comments_in(&self, status: CommentStatus, page: PageRequest) -> StorageResult<Paged<HeldComment>> {
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE status = ?")
+            .bind(status.as_str())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(database_error)?;
+        let items = sqlx::query(
+            "SELECT c.*, a.headline AS article_headline, s.slug || '/' || a.slug AS article_path \
+             FROM comments c JOIN articles a ON a.id = c.article_id JOIN sections s ON s.id = a.section_id \
+             WHERE c.status = ? ORDER BY c.posted_at DESC, c.id DESC LIMIT ? OFFSET ?",
+        )
+        .bind(status.as_str())
+        .bind(i64::from(page.size()))
+        .bind(i64::try_from(page.offset()).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(database_error)?
+        .iter()
+        .map(|row| {
+            let score: i64 = row.try_get("spam_score").map_err(database_error)?;
+            let reasons = rows::text(row, "reasons")?;
+            Ok(HeldComment {
+                comment: rows::comment(row)?,
+                email: rows::optional_text(row, "author_email")?,
+                article_headline: rows::headline(row, "article_headline")?,
+                article_path: rows::text(row, "article_path")?,
+                spam_score: u32::try_from(score).unwrap_or(0),
+                reasons: reasons.lines().filter(|l| !l.is_empty()).map(str::to_owned).collect(),
+            })
+        })
+        .collect::<StorageResult<Vec<_>>>()?;
+        Ok(Paged { items, request: page, total: u64::try_from(total).unwrap_or(0) })
+    }
+
+    async fn set_comment_status(&self, ids: &[CommentId], status: CommentStatus) -> StorageResult<u64> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let mut query = QueryBuilder::<Sqlite>::new("UPDATE comments SET status = ");
+        query.push_bind(status.as_str()).push(" WHERE id IN (");
+        let mut list = query.separated(", ");
+        for id in ids {
+            list.push_bind(id.to_string());
+        }
+        query.push(")");
+        Ok(query.build().execute(&self.pool).await.map_err(database_error)?.rows_affected())
+    }
+
+    async fn delete_comments(&self, ids: &[CommentId]) -> StorageResult<u64> {
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let mut query = QueryBuilder::<Sqlite>::new("DELETE FROM comments WHERE id IN (");
+        let mut list = query.separated(", ");
+        for id in ids {
+            list.push_bind(id.to_string());
+        }
+        query.push(")");
+        Ok(query.build().execute(&self.pool).await.map_err(database_error)?.rows_affected())
+    }
+
+    async fn delete_comments_by_email(&self, email: &str) -> StorageResult<u64> {
+        Ok(sqlx::query("DELETE FROM comments WHERE lower(author_email) = lower(?)")
+            .bind(email.trim())
+            .execute(&self.pool)
+            .await
+            .map_err(database_error)?
+            .rows_affected())
+    }
+
+    async fn client_comments_since(
+        &self,
+        client_hash: &str,
+        since: OffsetDateTime,
+    ) -> StorageResult<(u32, Option<OffsetDateTime>)> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(posted_at) AS oldest FROM comments WHERE client_hash = ? AND posted_at >= ?",
+        )
+        .bind(client_hash)
+        .bind(time_text::to_text(since))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(database_error)?;
+        count_and_oldest(&row)
+    }
+
+    async fn article_comments_since(
+        &self,
+        article: ArticleId,
+        since: OffsetDateTime,
+    ) -> StorageResult<(u32, Option<OffsetDateTime>)> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(posted_at) AS oldest FROM comments WHERE article_id = ? AND posted_at >= ?",
+        )
+        .bind(article.to_string())
+        .bind(time_text::to_text(since))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(database_error)?;
+        count_and_oldest(&row)
+    }
+
+    async fn is_duplicate_comment(
+        &self,
+        article: ArticleId,
+        client_hash: Option<&str>,
+        body: &str,
+        since: OffsetDateTime,
+    ) -> StorageResult<bool> {
+        sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM comments WHERE body = ?1 AND posted_at >= ?2 \
+             AND (article_id = ?3 OR (?4 IS NOT NULL AND client_hash = ?4)))",
+        )
+        .bind(body)
+        .bind(time_text::to_text(since))
+        .bind(article.to_string())
+        .bind(client_hash)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(database_error)
+    }
+
+    async fn has_approved_comment(&self, email: Option<&str>, client_hash: Option<&str>) -> StorageResult<bool> {
+        sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM comments WHERE status = 'approved' AND \
+             ((?1 IS NOT NULL AND lower(author_email) = lower(?1)) OR (?1 IS NULL AND ?2 IS NOT NULL AND client_hash = ?2)))",
+        )
+        .bind(email)
+        .bind(client_hash)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(database_error)
+    }
+
+    async fn set_comments_open(&self, article: ArticleId, open: Option<bool>) -> StorageResult<()> {
+        let changed = sqlx::query("UPDATE articles SET comments_open = ? WHERE id = ?")
+            .bind(open.map(i64::from))
+            .bind(article.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(database_error)?;
+        if changed.rows_affected() == 0 {
+            return Err(StorageError::NotFound(format!("article {article}")));
+        }
+        Ok(())
+    }
+
+    async fn site_setting(&self, key: &str) -> StorageResult<Option<String>> {
+        sqlx::query_scalar("SELECT value FROM site_meta WHERE key = ?")
+            .bind(format!("setting:{key}"))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(database_error)
+    }
+
+    async fn set_site_setting(&self, key: &str, value: &str) -> StorageResult<()> {
+        sqlx::query(
+            "INSERT INTO site_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(format!("setting:{key}"))
+        .bind(value)
+        .execute(&self.pool)
+        .await
+        .map_err(database_error)?;
+        Ok(())
+    }
+}
+
+fn count_and_oldest(row: &SqliteRow) -> StorageResult<(u32, Option<OffsetDateTime>)> {
+    let count: i64 = row.try_get("n").map_err(database_error)?;
+    Ok((u32::try_from(count).unwrap_or(u32::MAX), rows::optional_time(row, "oldest")?))
 }
 
 /// Accounts with their byline's slug; callers append a WHERE clause.

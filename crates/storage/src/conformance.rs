@@ -41,6 +41,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("accounts_sessions_and_tokens", |s| Box::pin(accounts_sessions_and_tokens(s))),
     ("login_failures_are_counted_in_a_window", |s| Box::pin(login_failures_are_counted_in_a_window(s))),
     ("media_variants_are_kept_with_their_image", |s| Box::pin(media_variants_are_kept_with_their_image(s))),
+    ("comment_moderation_queries", |s| Box::pin(comment_moderation_queries(s))),
 ];
 
 fn slug(text: &str) -> Slug {
@@ -279,6 +280,9 @@ async fn comments_show_approved_and_nest_one_level(store: &dyn Store) {
         body: "Text".into(),
         status,
         posted_at: now - Duration::minutes(minutes),
+        client_hash: Some(format!("client-{minutes}")),
+        spam_score: 0,
+        reasons: Vec::new(),
     };
     let top = store.add_comment(comment(None, CommentStatus::Approved, 30)).await.unwrap();
     let reply = store.add_comment(comment(Some(top.id), CommentStatus::Approved, 20)).await.unwrap();
@@ -525,4 +529,54 @@ async fn media_variants_are_kept_with_their_image(store: &dyn Store) {
     assert_eq!(store.recent_media(10).await.unwrap().len(), 1);
     let bad = MediaVariant { file_name: "../escape.jpg".into(), ..variant(480, "jpeg") };
     assert!(store.add_media_variants(media.id, &[bad]).await.is_err());
+}
+
+async fn comment_moderation_queries(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    let id = create(store, article("debate", "world", 5)).await;
+    let now = OffsetDateTime::now_utc();
+    let comment = |email: &str, client: &str, body: &str, status, minutes: i64| NewComment {
+        article_id: id,
+        parent_id: None,
+        author_name: "Reader".into(),
+        author_email: Some(email.to_owned()),
+        body: body.to_owned(),
+        status,
+        posted_at: now - Duration::minutes(minutes),
+        client_hash: Some(client.to_owned()),
+        spam_score: 3,
+        reasons: vec!["two links".into(), "first comment".into()],
+    };
+    let held = store.add_comment(comment("a@x.org", "c1", "Held one", CommentStatus::Pending, 3)).await.unwrap();
+    let other = store.add_comment(comment("B@x.org", "c2", "Other", CommentStatus::Pending, 2)).await.unwrap();
+    store.add_comment(comment("b@x.org", "c2", "Spam", CommentStatus::Spam, 1)).await.unwrap();
+    let queue = store.comments_in(CommentStatus::Pending, PageRequest::new(1, 10)).await.unwrap();
+    assert_eq!(queue.total, 2);
+    assert_eq!(queue.items[0].comment.id, other.id, "newest first");
+    assert_eq!(queue.items[1].reasons, ["two links", "first comment"]);
+    assert_eq!(queue.items[1].email.as_deref(), Some("a@x.org"));
+    assert_eq!(queue.items[1].article_path, "world/debate");
+    assert!(!store.has_approved_comment(Some("a@x.org"), None).await.unwrap());
+    assert_eq!(store.set_comment_status(&[held.id], CommentStatus::Approved).await.unwrap(), 1);
+    assert!(store.has_approved_comment(Some("A@X.org"), None).await.unwrap());
+    assert!(store.has_approved_comment(None, Some("c1")).await.unwrap());
+    assert!(!store.has_approved_comment(None, Some("c2")).await.unwrap());
+    assert_eq!(store.comment(held.id).await.unwrap().unwrap().status, CommentStatus::Approved);
+    let (count, oldest) = store.client_comments_since("c2", now - Duration::minutes(10)).await.unwrap();
+    assert_eq!(count, 2);
+    assert!(oldest.is_some());
+    assert_eq!(store.article_comments_since(id, now - Duration::seconds(150)).await.unwrap().0, 2);
+    assert!(store.is_duplicate_comment(id, None, "Other", now - Duration::hours(1)).await.unwrap());
+    assert!(!store.is_duplicate_comment(id, Some("c9"), "New words", now - Duration::hours(1)).await.unwrap());
+    assert_eq!(store.delete_comments_by_email("b@X.org").await.unwrap(), 2);
+    assert_eq!(store.delete_comments(&[held.id]).await.unwrap(), 1);
+    assert!(store.comment(held.id).await.unwrap().is_none());
+    store.set_comments_open(id, Some(false)).await.unwrap();
+    assert_eq!(store.article(id).await.unwrap().unwrap().comments_open, Some(false));
+    store.set_comments_open(id, None).await.unwrap();
+    assert_eq!(store.article(id).await.unwrap().unwrap().comments_open, None);
+    assert_eq!(store.site_setting("comment_moderation").await.unwrap(), None);
+    store.set_site_setting("comment_moderation", "hold_all").await.unwrap();
+    store.set_site_setting("comment_moderation", "publish").await.unwrap();
+    assert_eq!(store.site_setting("comment_moderation").await.unwrap().as_deref(), Some("publish"));
 }

@@ -9,8 +9,8 @@
 
 use async_trait::async_trait;
 use masthead_content::{
-    Article, ArticleDraft, ArticleId, ArticleSummary, Author, Comment, Correction, Email, Media, MediaId, MediaVariant,
-    NewArticle, NewComment, NewMedia, Revision, Section, Slug, Status, Tag, User, UserId,
+    Article, ArticleDraft, ArticleId, ArticleSummary, Author, Comment, CommentId, CommentStatus, Correction, Email,
+    Media, MediaId, MediaVariant, NewArticle, NewComment, NewMedia, Revision, Section, Slug, Status, Tag, User, UserId,
 };
 use time::OffsetDateTime;
 
@@ -21,8 +21,8 @@ mod query;
 
 pub use error::StorageError;
 pub use query::{
-    ArticleLocation, ArticleLookup, ClaimedJob, Listing, NewUser, NewsroomFilter, PageRequest, Paged, PublicationMonth,
-    PublishedLink, RevisionSummary, Session,
+    ArticleLocation, ArticleLookup, ClaimedJob, HeldComment, Listing, NewUser, NewsroomFilter, PageRequest, Paged,
+    PublicationMonth, PublishedLink, RevisionSummary, Session,
 };
 
 /// Shorthand for results of storage operations.
@@ -190,4 +190,43 @@ pub trait Store: Send + Sync + 'static {
     async fn add_comment(&self, comment: NewComment) -> StorageResult<Comment>;
     /// The approved comments on an article, oldest first.
     async fn approved_comments(&self, article: ArticleId) -> StorageResult<Vec<Comment>>;
+    /// One comment, in any state.
+    async fn comment(&self, id: CommentId) -> StorageResult<Option<Comment>>;
+    /// Comments in a moderation state, newest first, for moderators.
+    async fn comments_in(&self, status: CommentStatus, page: PageRequest) -> StorageResult<Paged<HeldComment>>;
+    /// Moves comments to a moderation state; returns how many changed.
+    async fn set_comment_status(&self, ids: &[CommentId], status: CommentStatus) -> StorageResult<u64>;
+    /// Deletes comments (and their replies); returns how many were deleted.
+    async fn delete_comments(&self, ids: &[CommentId]) -> StorageResult<u64>;
+    /// Deletes everything posted with this email address; returns how many comments went.
+    async fn delete_comments_by_email(&self, email: &str) -> StorageResult<u64>;
+    /// Comments posted from a client (by its hash) since `since`, and the oldest of them.
+    async fn client_comments_since(
+        &self,
+        client_hash: &str,
+        since: OffsetDateTime,
+    ) -> StorageResult<(u32, Option<OffsetDateTime>)>;
+    /// Comments posted on an article since `since`, and the oldest of them.
+    async fn article_comments_since(
+        &self,
+        article: ArticleId,
+        since: OffsetDateTime,
+    ) -> StorageResult<(u32, Option<OffsetDateTime>)>;
+    /// Whether the same body was posted on this article, or by this client, since `since`.
+    async fn is_duplicate_comment(
+        &self,
+        article: ArticleId,
+        client_hash: Option<&str>,
+        body: &str,
+        since: OffsetDateTime,
+    ) -> StorageResult<bool>;
+    /// Whether a reader (by email, or else by client hash) has had a comment approved before.
+    async fn has_approved_comment(&self, email: Option<&str>, client_hash: Option<&str>) -> StorageResult<bool>;
+    /// Opens or closes comments on an article; `None` returns it to the site's settings.
+    async fn set_comments_open(&self, article: ArticleId, open: Option<bool>) -> StorageResult<()>;
+
+    /// A site-wide setting kept in the database (such as the comment moderation policy).
+    async fn site_setting(&self, key: &str) -> StorageResult<Option<String>>;
+    /// Stores a site-wide setting.
+    async fn set_site_setting(&self, key: &str, value: &str) -> StorageResult<()>;
 }

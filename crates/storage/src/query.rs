@@ -215,3 +215,20 @@ pub struct RevisionSummary {
     /// Who saved it.
     pub saved_by: String,
 }
+
+/// A comment as moderators see it: with the article, the poster's email and why it was held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldComment {
+    /// The comment.
+    pub comment: masthead_content::Comment,
+    /// The poster's email, if given (never shown to readers).
+    pub email: Option<String>,
+    /// Headline of the article commented on.
+    pub article_headline: masthead_content::Headline,
+    /// Where that article is: section slug and slug.
+    pub article_path: String,
+    /// How spam-like it looked.
+    pub spam_score: u32,
+    /// Why it was held or scored.
+    pub reasons: Vec<String>,
+}

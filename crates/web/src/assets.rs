@@ -19,7 +19,8 @@ pub(crate) struct Assets(Vec<(&'static str, Asset)>);
 
 impl Assets {
     pub(crate) fn built_in() -> Self {
-        let files: [(&'static str, &'static str, &'static [u8]); 5] = [
+        let files: [(&'static str, &'static str, &'static [u8]); 6] = [
+            ("comments.js", "text/javascript; charset=utf-8", include_bytes!("../assets/comments.js")),
             ("admin.css", "text/css; charset=utf-8", include_bytes!("../assets/admin.css")),
             ("admin.js", "text/javascript; charset=utf-8", include_bytes!("../assets/admin.js")),
             ("site.css", "text/css; charset=utf-8", include_bytes!("../assets/site.css")),

@@ -11,6 +11,9 @@
 //! - [`serve`] takes a bound listener, so production binds `--listen` and
 //!   tests bind port 0.
 
+// The OpenAPI document is one large `json!` literal.
+#![recursion_limit = "512"]
+
 mod admin;
 mod assets;
 mod distribution;
@@ -65,6 +68,7 @@ pub struct AppState(Arc<Shared>);
 struct Shared {
     store: Arc<dyn Store>,
     newsroom: masthead_newsroom::Newsroom,
+    comments: masthead_comments::CommentDesk,
     config: WebConfig,
     templates: templates::Templates,
     assets: assets::Assets,
@@ -72,10 +76,18 @@ struct Shared {
 
 impl AppState {
     /// Builds the state over the newsroom's store, loading templates (built-in, then overrides).
-    pub fn new(newsroom: masthead_newsroom::Newsroom, config: WebConfig) -> Result<Self, TemplateError> {
+    pub fn new(
+        newsroom: masthead_newsroom::Newsroom,
+        comments: masthead_comments::CommentDesk,
+        config: WebConfig,
+    ) -> Result<Self, TemplateError> {
         let templates = templates::Templates::load(&config.templates_dir)?;
         let store = newsroom.store().clone();
-        Ok(Self(Arc::new(Shared { store, newsroom, config, templates, assets: assets::Assets::built_in() })))
+        Ok(Self(Arc::new(Shared { store, newsroom, comments, config, templates, assets: assets::Assets::built_in() })))
+    }
+
+    fn comments(&self) -> &masthead_comments::CommentDesk {
+        &self.0.comments
     }
 
     fn store(&self) -> &dyn Store {
@@ -187,5 +199,8 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    // Comment rate limits need the client's address (only ever stored as a salted hash).
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -17,6 +17,8 @@ pub(crate) struct SiteView {
     pub feeds: Vec<FeedLinkView>,
     pub language: String,
     pub stylesheet: String,
+    /// The comment form's script (posting without a page reload).
+    pub comments_script: String,
     pub icon: String,
     pub sections: Vec<NavItem>,
     pub year: i32,

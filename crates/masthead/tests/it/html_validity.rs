@@ -132,6 +132,9 @@ async fn every_newsroom_page_passes_the_nu_html_checker() {
         format!("/admin/images/{image_id}"),
         "/admin/users".to_owned(),
         "/admin/account".to_owned(),
+        "/admin/comments".to_owned(),
+        "/admin/comments?status=approved".to_owned(),
+        "/admin/settings".to_owned(),
     ] {
         pages.push((path.clone(), app.with_cookie(&browser.cookie, &path).await));
     }
@@ -156,6 +159,19 @@ async fn every_newsroom_page_passes_the_nu_html_checker() {
         .await
         .unwrap();
     pages.push(("failed sign-in".into(), failed.text().await.unwrap()));
+    // The article page answering a refused comment, with the reader's text kept in the form.
+    let refused = app
+        .client
+        .post(format!("{}/world/us-doubtful-on-ukraine-ceasefire/comments", app.url))
+        .form(&[("name", "<b>Reader</b>"), ("body", "</textarea><p>Kept"), ("token", "forged")])
+        .send()
+        .await
+        .unwrap();
+    pages.push(("refused comment".into(), refused.text().await.unwrap()));
+    pages.push((
+        "reply form".into(),
+        app.get("/world/us-doubtful-on-ukraine-ceasefire?reply=none&comment=held").await.text().await.unwrap(),
+    ));
     let errors = nu_errors(&jar, &pages);
     assert!(errors.is_empty(), "Nu HTML Checker errors:\n{}", errors.join("\n"));
 }

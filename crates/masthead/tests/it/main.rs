@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a panic is a failed test")]
 
 mod command_line;
+mod comments;
 mod distribution;
 mod html_validity;
 mod newsroom_access;

@@ -3,6 +3,7 @@
 //! their CSRF token, and sign-ins are throttled.
 
 use masthead_content::{Action, Role};
+use masthead_storage::Store as _;
 use masthead_web::{Access, AdminRoute, admin_routes};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -12,6 +13,7 @@ use crate::support::{Account, TestApp};
 /// The ids the route patterns need, in a site with a draft owned by someone else.
 struct Fixture {
     article: String,
+    comment: String,
     revision: u32,
     image: String,
     user: String,
@@ -39,7 +41,30 @@ async fn fixture(app: &TestApp, owner: &Account, bystander: &Account) -> Fixture
         .json::<serde_json::Value>()
         .await
         .unwrap();
+    let demo = app
+        .store
+        .published_articles(&masthead_storage::Listing::All, masthead_storage::PageRequest::new(1, 1))
+        .await
+        .unwrap();
+    let comment = masthead_storage::Store::add_comment(
+        app.store.as_ref(),
+        masthead_content::NewComment {
+            article_id: demo.items[0].id,
+            parent_id: None,
+            author_name: "A reader".into(),
+            author_email: None,
+            body: "Held for the matrix.".into(),
+            status: masthead_content::CommentStatus::Pending,
+            posted_at: time::OffsetDateTime::now_utc(),
+            client_hash: None,
+            spam_score: 0,
+            reasons: Vec::new(),
+        },
+    )
+    .await
+    .unwrap();
     Fixture {
+        comment: comment.id.to_string(),
         article: article["id"].as_str().unwrap().to_owned(),
         revision: article["revision"].as_u64().unwrap() as u32,
         image: image["id"].as_str().unwrap().to_owned(),
@@ -76,6 +101,12 @@ fn api_body(route: &AdminRoute, f: &Fixture) -> Option<serde_json::Value> {
         }
         ("PUT", "/admin/api/users/{id}/role") => json!({"role": "contributor"}),
         ("POST", "/admin/api/tokens") => json!({"label": "matrix"}),
+        ("POST", "/admin/api/comments/moderate") => json!({"ids": [f.comment], "verdict": "approve"}),
+        ("POST", "/admin/api/comments/erase") => json!({"email": "nobody@example.org"}),
+        ("PUT", "/admin/api/articles/{id}/comments") => json!({"state": "auto"}),
+        ("PUT", "/admin/api/settings") => {
+            json!({"comment_moderation": "hold_first_time", "comments_close_after_days": 30})
+        }
         _ => return None,
     };
     Some(body)
@@ -103,6 +134,10 @@ fn form_fields(route: &AdminRoute, f: &Fixture) -> Vec<(&'static str, String)> {
         ],
         "/admin/users/{id}/role" => vec![("role", "contributor".into())],
         "/admin/account/tokens" => vec![("label", "matrix".into())],
+        "/admin/comments/moderate" => vec![("one", format!("approve:{}", f.comment))],
+        "/admin/comments/erase" => vec![("email", "nobody@example.org".into())],
+        "/admin/articles/{id}/comments" => vec![("state", "auto".into())],
+        "/admin/settings" => vec![("moderation", "hold_first_time".into()), ("close_after_days", "30".into())],
         _ => vec![],
     };
     fields

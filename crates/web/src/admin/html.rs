@@ -161,13 +161,13 @@ fn see_other(location: &str) -> Response {
     Redirect::to(location).into_response()
 }
 
-fn render(state: &AppState, status: StatusCode, template: &str, context: Value) -> PageResult {
+pub(super) fn render(state: &AppState, status: StatusCode, template: &str, context: Value) -> PageResult {
     let html = state.templates().render(template, context)?;
     Ok((status, Html(html)).into_response())
 }
 
 /// What every newsroom page shows: the site, the account, the navigation and the CSRF token.
-fn chrome(state: &AppState, signed: Option<&Signed>, current: &str) -> Value {
+pub(super) fn chrome(state: &AppState, signed: Option<&Signed>, current: &str) -> Value {
     json!({
         "site": { "name": state.config().site_name, "language": state.config().language },
         "stylesheet": state.asset_url("admin.css"),
@@ -179,12 +179,13 @@ fn chrome(state: &AppState, signed: Option<&Signed>, current: &str) -> Value {
             "email": s.user.email.as_str(),
             "role": s.user.role.as_str(),
             "is_admin": s.user.role == Role::Admin,
+            "may_moderate": s.user.role.may(Action::ModerateComments, false, None),
         })),
         "csrf": signed.and_then(|s| s.csrf_token.clone()).unwrap_or_default(),
     })
 }
 
-fn merge(mut base: Value, extra: Value) -> Value {
+pub(super) fn merge(mut base: Value, extra: Value) -> Value {
     if let (Some(base), Value::Object(extra)) = (base.as_object_mut(), extra) {
         base.extend(extra);
     }
@@ -409,6 +410,7 @@ async fn editor(state: &AppState, signed: &Signed, status: StatusCode, page: Edi
     let mut warnings = Vec::new();
     let mut may_edit = newsroom.may(&signed.user, Action::CreateArticle, None);
     let mut may_correct = false;
+    let may_moderate = signed.user.role.may(Action::ModerateComments, false, None);
     if let Some(article) = page.article {
         may_edit = newsroom.may(&signed.user, Action::EditArticle, Some(article));
         may_correct =
@@ -433,6 +435,8 @@ async fn editor(state: &AppState, signed: &Signed, status: StatusCode, page: Edi
                 .map(|c| json!({"note": c.note, "issued": human_time(c.issued_at)}))
                 .collect::<Vec<_>>(),
             "publish_at": time_input(article.published_at.filter(|_| article.status == Status::Scheduled)),
+            "comments_state": match article.comments_open { None => "auto", Some(true) => "open", Some(false) => "closed" },
+            "comments_open_now": state.comments().open_for(article).await.map_err(NewsroomError::from)?,
         });
     }
     let preview = crate::reader::article::render_body_preview(state, &page.input.body_source).await;
@@ -462,6 +466,7 @@ async fn editor(state: &AppState, signed: &Signed, status: StatusCode, page: Edi
                 "steps": steps,
                 "may_edit": may_edit,
                 "may_correct": may_correct,
+                "may_moderate": may_moderate,
                 "preview": preview,
                 "sections": sections.iter().map(|s| json!({"slug": s.slug.as_str(), "name": s.name})).collect::<Vec<_>>(),
                 "authors": authors.iter().map(|a| json!({

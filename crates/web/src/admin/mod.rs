@@ -11,6 +11,7 @@
 
 pub(crate) mod api;
 pub(crate) mod html;
+mod moderation;
 mod openapi;
 
 use axum::Router;
@@ -101,6 +102,7 @@ async fn gate(access: Access, request: Request, next: Next) -> Response {
     if !signed.user.role.may(action, true, None) {
         let refusal = match action {
             Action::ManageUsers => "Only an admin can manage accounts.".to_owned(),
+            Action::ManageSettings => "Only an admin can change the site's settings.".to_owned(),
             _ => format!("A {} cannot do that; ask an editor.", signed.user.role),
         };
         return refuse(&path, None, &NewsroomError::Forbidden(refusal));
@@ -110,7 +112,7 @@ async fn gate(access: Access, request: Request, next: Next) -> Response {
 
 /// Every route under `/admin`, HTML and API, and their declarations.
 pub(crate) fn routes() -> (Router<AppState>, Vec<AdminRoute>) {
-    let routes = api::add_routes(html::add_routes(Routes::new()));
+    let routes = moderation::add_routes(api::add_routes(html::add_routes(Routes::new())));
     (routes.router, routes.table)
 }
 
@@ -228,6 +230,11 @@ async fn csrf_presented(request: Request) -> Result<(Request, Option<String>), R
 
 fn form_field(encoded: &str, name: &str) -> Option<String> {
     serde_urlencoded_pairs(encoded).into_iter().find(|(key, _)| key == name).map(|(_, value)| value)
+}
+
+/// Decodes an urlencoded form (`a=1&b=x+y`) into its pairs, keeping repeats.
+pub(crate) fn decode_form(encoded: &str) -> Vec<(String, String)> {
+    serde_urlencoded_pairs(encoded)
 }
 
 /// Decodes `a=1&b=x+y` pairs.

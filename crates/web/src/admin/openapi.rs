@@ -75,6 +75,12 @@ pub(crate) fn document() -> Value {
         { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } },
         { "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 100 } },
     ]);
+    let mut queue =
+        op("Comments in a moderation state, newest first, with spam scores and reasons", None, "200", "CommentQueue");
+    queue["parameters"] = json!([
+        { "name": "status", "in": "query", "schema": { "type": "string", "enum": ["pending", "approved", "spam", "rejected"] } },
+        { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } },
+    ]);
     let mut spec = op("This description", None, "200", "Object");
     spec["security"] = json!([]);
     json!({
@@ -131,6 +137,16 @@ pub(crate) fn document() -> Value {
                 "put": with_parameters(op("Change an account's role (admins)", Some("RoleChange"), "200", "User"), id),
             },
             "/admin/api/tokens": { "post": op("Create an API token for the calling account; returned once", Some("TokenRequest"), "201", "Token") },
+            "/admin/api/comments": { "get": queue },
+            "/admin/api/comments/moderate": { "post": op("Approve, reject, mark as spam or delete comments", Some("Moderate"), "200", "Moderated") },
+            "/admin/api/comments/erase": { "post": op("Delete every comment posted with an email address", Some("Erase"), "200", "Erased") },
+            "/admin/api/articles/{id}/comments": {
+                "put": with_parameters(op("Open or close comments on an article, or follow the site's settings", Some("CommentsState"), "200", "CommentsState"), id),
+            },
+            "/admin/api/settings": {
+                "get": op("The site's comment settings", None, "200", "Settings"),
+                "put": op("Change the site's comment settings (admins)", Some("Settings"), "200", "Settings"),
+            },
             "/admin/api/sign-out-everywhere": { "post": op("End every session and token of the calling account", None, "200", "SignOut") },
         },
         "components": {
@@ -209,6 +225,20 @@ fn schemas() -> Value {
         "TokenRequest": { "type": "object", "required": ["label"], "additionalProperties": false, "properties": {"label": string} },
         "Token": { "type": "object", "properties": {"token": string, "label": string} },
         "SignOut": { "type": "object", "properties": {"sessions_ended": {"type": "integer"}} },
+        "CommentQueue": { "type": "object", "properties": { "total": {"type": "integer"}, "comments": {"type": "array", "items": {"type": "object", "properties": {
+            "id": string, "article": string, "article_path": string, "parent": {"type": ["string", "null"]},
+            "name": string, "email": {"type": ["string", "null"]}, "body": string, "status": string, "posted_at": time,
+            "spam_score": {"type": "integer"}, "reasons": strings }}} } },
+        "Moderate": { "type": "object", "required": ["ids", "verdict"], "additionalProperties": false, "properties": {
+            "ids": strings, "verdict": {"type": "string", "enum": ["approve", "reject", "spam", "delete"]} } },
+        "Moderated": { "type": "object", "properties": {"changed": {"type": "integer"}} },
+        "Erase": { "type": "object", "required": ["email"], "additionalProperties": false, "properties": {"email": string} },
+        "Erased": { "type": "object", "properties": {"erased": {"type": "integer"}} },
+        "CommentsState": { "type": "object", "required": ["state"], "additionalProperties": false, "properties": {
+            "state": {"type": "string", "enum": ["open", "closed", "auto"]} } },
+        "Settings": { "type": "object", "required": ["comment_moderation", "comments_close_after_days"], "additionalProperties": false, "properties": {
+            "comment_moderation": {"type": "string", "enum": ["hold_all", "hold_first_time", "publish"]},
+            "comments_close_after_days": {"type": "integer", "minimum": 0, "maximum": 3650} } },
     })
 }
 

@@ -3,10 +3,11 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use masthead_content::{Article, Comment, Slug};
+use masthead_comments::{CommentError, Submission};
+use masthead_content::{Article, Comment, CommentStatus, Slug};
 use masthead_markup::ArticleLink;
 use masthead_storage::ArticleLookup;
 use serde::Serialize;
@@ -22,6 +23,7 @@ struct ArticlePageView {
     article: ArticleView,
     comments: Vec<CommentView>,
     comment_count: usize,
+    comment_form: CommentFormView,
     json_ld: String,
 }
 
@@ -42,6 +44,8 @@ struct ArticleView {
     tags: Vec<LinkView>,
     corrections: Vec<CorrectionView>,
     comments_url: String,
+    /// The article's own path, for links back to it.
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -51,43 +55,111 @@ struct CorrectionView {
 }
 
 #[derive(Serialize)]
-struct CommentView {
+pub(crate) struct CommentView {
+    id: String,
     anchor: String,
     name: String,
-    paragraphs: Vec<String>,
+    /// The body as escaped HTML with linked addresses (`masthead_markup::comment_html`).
+    html: String,
     posted: TimeView,
     replies: Vec<CommentView>,
+}
+
+/// The comment form's state: open or closed, its token, and what the reader
+/// sent when it comes back with a message.
+#[derive(Serialize, Default)]
+pub(crate) struct CommentFormView {
+    open: bool,
+    token: String,
+    /// Set when the form answers a comment (`?reply=`).
+    reply_to: Option<ReplyView>,
+    notice: Option<String>,
+    error: Option<String>,
+    name: String,
+    email: String,
+    body: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ReplyView {
+    id: String,
+    name: String,
+}
+
+/// Query parameters of the article page.
+#[derive(serde::Deserialize, Default)]
+pub(crate) struct ArticleQuery {
+    /// `published` or `held`, after a comment was posted without JavaScript.
+    comment: Option<String>,
+    /// The comment being answered.
+    reply: Option<String>,
 }
 
 /// `GET /{section}/{slug}`
 pub(crate) async fn show_article(
     State(state): State<AppState>,
     Path((section, slug)): Path<(String, String)>,
+    Query(query): Query<ArticleQuery>,
 ) -> Result<Response, AppError> {
-    let slug = Slug::parse(&slug).map_err(|_| AppError::NotFound)?;
+    let article = match find_article(&state, &section, &slug).await? {
+        Ok(article) => article,
+        Err(redirect) => return Ok(redirect),
+    };
+    let notice = match query.comment.as_deref() {
+        Some("published") => Some("Thank you: your comment is published.".to_owned()),
+        Some("held") => Some("Thank you. Your comment will appear once a moderator has approved it.".to_owned()),
+        _ => None,
+    };
+    let form = CommentFormView { notice, ..CommentFormView::default() };
+    let html = article_page(&state, &article, form, query.reply.as_deref()).await?;
+    Ok(HtmlPage(html).into_response())
+}
+
+/// The published article at `/{section}/{slug}`, or the redirect to where it is now.
+async fn find_article(state: &AppState, section: &str, slug: &str) -> Result<Result<Article, Response>, AppError> {
+    let slug = Slug::parse(slug).map_err(|_| AppError::NotFound)?;
     let article = match state.store().published_article(&slug).await? {
-        ArticleLookup::Found(article) => article,
+        ArticleLookup::Found(article) => *article,
         ArticleLookup::Moved { slug, section } => {
-            return Ok(moved_permanently(article_url(&section, &slug)));
+            return Ok(Err(moved_permanently(article_url(&section, &slug))));
         }
         ArticleLookup::Missing => return Err(AppError::NotFound),
     };
     // One address per article: a wrong or old section in the path moves the reader to the right one.
     if article.section.slug.as_str() != section {
-        return Ok(moved_permanently(article_url(&article.section.slug, &article.slug)));
+        return Ok(Err(moved_permanently(article_url(&article.section.slug, &article.slug))));
     }
-    let body_html = render_body(&state, &article).await?;
+    Ok(Ok(article))
+}
+
+/// The whole article page, with the comment form in the given state.
+async fn article_page(
+    state: &AppState,
+    article: &Article,
+    mut form: CommentFormView,
+    reply: Option<&str>,
+) -> Result<String, AppError> {
+    let body_html = render_body(state, article).await?;
     let comments = state.store().approved_comments(article.id).await?;
     let canonical = format!("{}{}", state.config().site_url, article_url(&article.section.slug, &article.slug));
+    form.open = state.comments().open_for(article).await?;
+    form.token = state.comments().form_token(article.id, time::OffsetDateTime::now_utc());
+    form.reply_to = reply.and_then(|id| {
+        comments
+            .iter()
+            .find(|c| c.id.to_string() == id && c.parent_id.is_none())
+            .map(|c| ReplyView { id: c.id.to_string(), name: c.author_name.clone() })
+    });
     let view = ArticlePageView {
-        site: super::site_view(&state, Some(&article.section.slug)).await?,
-        json_ld: json_ld(&state, &article, &canonical),
+        site: super::site_view(state, Some(&article.section.slug)).await?,
+        json_ld: json_ld(state, article, &canonical),
         canonical,
         comment_count: comments.len(),
         comments: thread(&comments),
-        article: article_view(&state, &article, body_html),
+        comment_form: form,
+        article: article_view(state, article, body_html),
     };
-    Ok(HtmlPage(state.0.templates.render("article.html", &view)?).into_response())
+    Ok(state.0.templates.render("article.html", &view)?)
 }
 
 /// A 301: the status search engines and feed readers treat as "update your link".
@@ -95,12 +167,101 @@ fn moved_permanently(location: String) -> Response {
     (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response()
 }
 
-/// `POST /{section}/{slug}/comments`: the form is on every article, but this
-/// site does not take comments yet; say so plainly.
-pub(crate) async fn post_comment() -> AppError {
-    AppError::Unavailable(
-        "Comments are not open on this site yet. Thank you for wanting to join the conversation.".into(),
-    )
+/// `POST /{section}/{slug}/comments`: a reader's comment, from the plain
+/// form (answered with a redirect back to the comment, or the page with the
+/// problem) or from the page's script (`Accept: application/json`).
+pub(crate) async fn post_comment(
+    State(state): State<AppState>,
+    Path((section, slug)): Path<(String, String)>,
+    extensions: axum::http::Extensions,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let wants_json =
+        headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"));
+    let article = match find_article(&state, &section, &slug).await? {
+        Ok(article) => article,
+        Err(_) => return Err(AppError::NotFound),
+    };
+    let fields: HashMap<String, String> = form_urlencoded(&body);
+    let get = |name: &str| fields.get(name).cloned().unwrap_or_default();
+    let submission = Submission {
+        name: get("name"),
+        email: get("email"),
+        body: get("body"),
+        reply_to: get("reply_to"),
+        token: get("token"),
+        honeypot: get("website"),
+    };
+    let client = extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    let result = state.comments().post(&article, submission.clone(), client, time::OffsetDateTime::now_utc()).await;
+    let url = article_url(&article.section.slug, &article.slug);
+    match result {
+        Ok(posted) => {
+            let approved = posted.comment.status == CommentStatus::Approved;
+            if wants_json {
+                let html = if approved {
+                    let view = thread(std::slice::from_ref(&posted.comment)).pop();
+                    Some(state.0.templates.render("partials/comment.html", minijinja::context! { comment => view })?)
+                } else {
+                    None
+                };
+                let reply = serde_json::json!({
+                    "id": posted.comment.id.to_string(),
+                    "status": posted.comment.status.as_str(),
+                    "message": posted.message(),
+                    "parent": posted.comment.parent_id.map(|p| p.to_string()),
+                    "html": html,
+                });
+                return Ok((StatusCode::CREATED, axum::Json(reply)).into_response());
+            }
+            let location = if approved {
+                format!("{url}?comment=published#comment-{}", posted.comment.id)
+            } else {
+                format!("{url}?comment=held#comments")
+            };
+            Ok((StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response())
+        }
+        Err(CommentError::Storage(e)) => Err(AppError::Storage(e)),
+        Err(error) => {
+            let status = match &error {
+                CommentError::Closed => StatusCode::FORBIDDEN,
+                CommentError::BadForm => StatusCode::BAD_REQUEST,
+                CommentError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                CommentError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+                CommentError::Duplicate => StatusCode::CONFLICT,
+                CommentError::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            let mut response = if wants_json {
+                (status, axum::Json(serde_json::json!({ "error": error.to_string(), "status": status.as_u16() })))
+                    .into_response()
+            } else {
+                // The page again, with the problem above the form and everything typed still in it.
+                let form = CommentFormView {
+                    error: Some(error.to_string()),
+                    name: submission.name,
+                    email: submission.email,
+                    body: submission.body,
+                    ..CommentFormView::default()
+                };
+                let html = article_page(&state, &article, form, Some(&submission.reply_to)).await?;
+                let mut page = HtmlPage(html).into_response();
+                *page.status_mut() = status;
+                page
+            };
+            if let CommentError::Throttled { retry_after } = error
+                && let Ok(value) = axum::http::HeaderValue::from_str(&retry_after.whole_seconds().max(1).to_string())
+            {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            Ok(response)
+        }
+    }
+}
+
+/// Decodes an urlencoded form body.
+fn form_urlencoded(body: &[u8]) -> HashMap<String, String> {
+    crate::admin::decode_form(&String::from_utf8_lossy(body)).into_iter().collect()
 }
 
 /// Renders the body with its "read also" links resolved to current headlines.
@@ -197,15 +358,17 @@ fn article_view(state: &AppState, article: &Article, body_html: String) -> Artic
             .map(|c| CorrectionView { note: c.note.clone(), issued: TimeView::new(c.issued_at) })
             .collect(),
         comments_url: format!("{}/comments", article_url(&article.section.slug, &article.slug)),
+        url: article_url(&article.section.slug, &article.slug),
     }
 }
 
 /// Top-level comments in order, each with its replies.
-fn thread(comments: &[Comment]) -> Vec<CommentView> {
+pub(crate) fn thread(comments: &[Comment]) -> Vec<CommentView> {
     let view = |c: &Comment, replies| CommentView {
+        id: c.id.to_string(),
         anchor: format!("comment-{}", c.id),
         name: c.author_name.clone(),
-        paragraphs: c.body.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect(),
+        html: masthead_markup::comment_html(&c.body),
         posted: TimeView::new(c.posted_at),
         replies,
     };

@@ -32,6 +32,7 @@ fn site_view_with(state: &AppState, sections: &[masthead_content::Section], curr
         feeds: feed_links(state, "", &config.site_name),
         language: config.language.clone(),
         stylesheet: state.0.assets.url("site.css"),
+        comments_script: state.0.assets.url("comments.js"),
         icon: state.0.assets.url("icon.svg"),
         sections: sections
             .iter()
