@@ -18,7 +18,8 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use masthead_content::{
-    Article, ArticleId, Comment, CommentId, CommentSettings, CommentStatus, Email, ModerationPolicy, NewComment,
+    Article, ArticleId, Change, ChangeListener, Comment, CommentId, CommentSettings, CommentStatus, Email,
+    ModerationPolicy, NewComment,
 };
 use masthead_storage::{StorageError, Store};
 use rand::Rng;
@@ -114,6 +115,7 @@ pub enum CommentError {
 pub struct CommentDesk {
     store: Arc<dyn Store>,
     salt: Arc<str>,
+    listeners: Vec<Arc<dyn ChangeListener>>,
 }
 
 impl CommentDesk {
@@ -128,7 +130,13 @@ impl CommentDesk {
                 salt
             }
         };
-        Ok(Self { store, salt: salt.into() })
+        Ok(Self { store, salt: salt.into(), listeners: Vec::new() })
+    }
+
+    /// Tells `listener` when a comment appears on an article.
+    pub fn with_listener(mut self, listener: Arc<dyn ChangeListener>) -> Self {
+        self.listeners.push(listener);
+        self
     }
 
     /// The site's comment settings (defaults until an admin changes them).
@@ -238,6 +246,11 @@ impl CommentDesk {
                 }
                 other => CommentError::Storage(other),
             })?;
+        if status == CommentStatus::Approved {
+            for listener in &self.listeners {
+                listener.changed(&Change::comments(article));
+            }
+        }
         tracing::info!(article = %article.id, comment = %comment.id, status = status.as_str(), "comment posted");
         Ok(Posted { comment })
     }

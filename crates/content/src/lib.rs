@@ -11,6 +11,7 @@
 
 mod account;
 mod article;
+mod change;
 mod comment;
 mod error;
 mod id;
@@ -22,6 +23,7 @@ mod workflow;
 
 pub use account::{Action, Email, Role, User};
 pub use article::{Article, ArticleDraft, ArticleSummary, Correction, NewArticle, Revision, Status};
+pub use change::{Change, ChangeListener};
 pub use comment::{Comment, CommentSettings, CommentStatus, ModerationPolicy, NewComment};
 pub use error::ValidationError;
 pub use id::{ArticleId, CommentId, MediaId, UserId};

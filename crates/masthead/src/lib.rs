@@ -24,6 +24,9 @@ use tokio::net::TcpListener;
 
 pub use start_error::StartError;
 
+/// Memory for rendered pages (all encodings), beyond which the least recently used are dropped.
+const PAGE_CACHE_BYTES: usize = 128 * 1024 * 1024;
+
 /// A site ready to serve: its store, its routes and its background jobs.
 pub struct Site {
     /// The database, shared with the web layer.
@@ -34,6 +37,8 @@ pub struct Site {
     pub has_accounts: bool,
     /// The newsroom's services, shared with the web layer.
     pub newsroom: Newsroom,
+    /// The rendered-page cache; whatever changes content behind the newsroom's back must tell it.
+    pub cache: Arc<masthead_web::PageCache>,
 }
 
 /// Opens the site's database for a command that works on the newsroom
@@ -98,7 +103,9 @@ pub async fn open_site(settings: &Settings, address: SocketAddr) -> Result<Site,
         websub_hub: settings.websub_hub.clone(),
     };
     let shared: Arc<dyn Store> = store.clone();
-    let mut newsroom = Newsroom::new(shared.clone(), wake.clone(), config.media_dir.clone());
+    let cache = Arc::new(masthead_web::PageCache::new(PAGE_CACHE_BYTES));
+    let mut newsroom =
+        Newsroom::new(shared.clone(), wake.clone(), config.media_dir.clone()).with_listener(cache.clone());
     if settings.websub_hub.is_some() {
         let site_url = config.site_url.clone();
         newsroom = newsroom.with_websub(Arc::new(move |page: &str| masthead_web::feed_urls(&site_url, page)));
@@ -106,15 +113,16 @@ pub async fn open_site(settings: &Settings, address: SocketAddr) -> Result<Site,
     let accounts = newsroom.has_accounts().await.map_err(|e| StartError::Newsroom(e.to_string()))?;
     let comments = masthead_comments::CommentDesk::open(shared.clone())
         .await
-        .map_err(|source| StartError::Database { path: database.clone(), source })?;
-    let state = AppState::new(newsroom.clone(), comments, config)?;
+        .map_err(|source| StartError::Database { path: database.clone(), source })?
+        .with_listener(cache.clone());
+    let state = AppState::new(newsroom.clone(), comments, cache.clone(), config)?;
     let mut jobs = masthead_jobs::Runner::new(shared, wake)
         .register(PublishScheduled(newsroom.clone()))
         .register(MakeImageVariants(newsroom.clone()));
     if let Some(hub) = &settings.websub_hub {
         jobs = jobs.register(PingHub::new(hub.clone()).map_err(StartError::Jobs)?);
     }
-    Ok(Site { store, router: masthead_web::router(state), jobs, has_accounts: accounts, newsroom })
+    Ok(Site { store, router: masthead_web::router(state), jobs, has_accounts: accounts, newsroom, cache })
 }
 
 impl Site {

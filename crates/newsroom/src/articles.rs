@@ -1,8 +1,8 @@
 //! Articles in the newsroom: drafts, saves, revisions, the workflow and corrections.
 
 use masthead_content::{
-    Action, Article, ArticleDraft, ArticleId, ArticleSummary, Correction, Headline, MediaId, NewArticle, Revision,
-    Slug, Status, Tag, Transition, User,
+    Action, Article, ArticleDraft, ArticleId, ArticleSummary, Change, Correction, Headline, MediaId, NewArticle,
+    Revision, Slug, Status, Tag, Transition, User,
 };
 use masthead_storage::{NewsroomFilter, PageRequest, Paged, RevisionSummary};
 use time::OffsetDateTime;
@@ -115,6 +115,7 @@ impl Newsroom {
         self.store.save_article(id, expected_revision, &draft, &actor.name, OffsetDateTime::now_utc()).await?;
         let saved = self.load(id).await?;
         if saved.status == Status::Published {
+            self.report(&Change::article(&saved, Some(&article)));
             self.announce(&saved).await?;
         }
         Ok(saved)
@@ -161,6 +162,7 @@ impl Newsroom {
         }
         let changed = self.load(id).await?;
         if to == Status::Published || article.status == Status::Published {
+            self.report(&Change::article(&changed, Some(&article)));
             self.announce(&changed).await?;
         }
         tracing::info!(article = %id, step = step.as_str(), by = %actor.email, "workflow step");
@@ -184,6 +186,7 @@ impl Newsroom {
         }
         self.store.change_status(due.article, Status::Scheduled, Status::Published, Some(due.at), now).await?;
         let published = self.load(due.article).await?;
+        self.report(&Change::article(&published, None));
         self.announce(&published).await?;
         tracing::info!(article = %due.article, at = %due.at, "scheduled article published");
         Ok(true)
@@ -208,6 +211,7 @@ impl Newsroom {
         let correction = Correction { note: note.to_owned(), issued_at: OffsetDateTime::now_utc() };
         self.store.add_correction(id, &correction).await?;
         let corrected = self.load(id).await?;
+        self.report(&Change::article(&corrected, None));
         self.announce(&corrected).await?;
         Ok(corrected)
     }

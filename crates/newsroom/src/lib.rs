@@ -24,7 +24,7 @@ mod secrets;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use masthead_content::{Action, Article, Status, User};
+use masthead_content::{Action, Article, Change, ChangeListener, Status, User};
 use masthead_storage::Store;
 use tokio::sync::Notify;
 
@@ -43,19 +43,41 @@ pub struct Newsroom {
     limits: masthead_images::UploadLimits,
     /// Set when a WebSub hub is configured: publishing pings it for these feeds.
     websub_topics: Option<FeedTopics>,
+    /// Told about every change readers could see (the page cache listens).
+    listeners: Vec<Arc<dyn ChangeListener>>,
 }
 
 impl Newsroom {
     /// A newsroom over `store`, storing uploads in `media_dir` and waking the
     /// job runner through `wake` when it queues work.
     pub fn new(store: Arc<dyn Store>, wake: Arc<Notify>, media_dir: PathBuf) -> Self {
-        Self { store, wake, media_dir, limits: masthead_images::UploadLimits::default(), websub_topics: None }
+        Self {
+            store,
+            wake,
+            media_dir,
+            limits: masthead_images::UploadLimits::default(),
+            websub_topics: None,
+            listeners: Vec::new(),
+        }
     }
 
     /// Pings the WebSub hub for the feeds `topics` names whenever articles appear or change.
     pub fn with_websub(mut self, topics: FeedTopics) -> Self {
         self.websub_topics = Some(topics);
         self
+    }
+
+    /// Tells `listener` about every change readers could see.
+    pub fn with_listener(mut self, listener: Arc<dyn ChangeListener>) -> Self {
+        self.listeners.push(listener);
+        self
+    }
+
+    /// Reports a change to every listener.
+    pub(crate) fn report(&self, change: &Change) {
+        for listener in &self.listeners {
+            listener.changed(change);
+        }
     }
 
     /// Replaces the upload limits.

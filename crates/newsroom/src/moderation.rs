@@ -1,6 +1,6 @@
 //! Comment moderation for editors, and the site's comment settings for admins.
 
-use masthead_content::{Action, ArticleId, CommentId, CommentSettings, CommentStatus, User};
+use masthead_content::{Action, ArticleId, Change, CommentId, CommentSettings, CommentStatus, User};
 use masthead_storage::{HeldComment, PageRequest, Paged};
 
 use crate::{Newsroom, NewsroomError, NewsroomResult};
@@ -59,12 +59,26 @@ impl Newsroom {
         if ids.is_empty() {
             return Err(NewsroomError::Invalid("Choose at least one comment.".into()));
         }
+        // The articles whose pages show these comments, found before any is deleted.
+        let mut articles = Vec::new();
+        for id in ids {
+            if let Some(comment) = self.store.comment(*id).await?
+                && !articles.contains(&comment.article_id)
+            {
+                articles.push(comment.article_id);
+            }
+        }
         let changed = match verdict {
             Verdict::Approve => self.store.set_comment_status(ids, CommentStatus::Approved).await?,
             Verdict::Reject => self.store.set_comment_status(ids, CommentStatus::Rejected).await?,
             Verdict::Spam => self.store.set_comment_status(ids, CommentStatus::Spam).await?,
             Verdict::Delete => self.store.delete_comments(ids).await?,
         };
+        for article in articles {
+            if let Some(article) = self.store.article(article).await? {
+                self.report(&Change::comments(&article));
+            }
+        }
         tracing::info!(by = %actor.email, verdict = verdict.as_str(), comments = changed, "comments moderated");
         Ok(changed)
     }
@@ -74,6 +88,8 @@ impl Newsroom {
         self.authorise(actor, Action::ModerateComments, None)?;
         let email = masthead_content::Email::parse(email)?;
         let erased = self.store.delete_comments_by_email(email.as_str()).await?;
+        // Rare, and the comments may be anywhere: every page is refreshed.
+        self.report(&Change::Everything);
         tracing::info!(by = %actor.email, comments = erased, "a commenter's comments were erased");
         Ok(erased)
     }
@@ -81,7 +97,11 @@ impl Newsroom {
     /// Opens or closes comments on an article; `None` follows the site's settings.
     pub async fn set_comments_open(&self, actor: &User, article: ArticleId, open: Option<bool>) -> NewsroomResult<()> {
         self.authorise(actor, Action::ModerateComments, None)?;
-        Ok(self.store.set_comments_open(article, open).await?)
+        self.store.set_comments_open(article, open).await?;
+        if let Some(article) = self.store.article(article).await? {
+            self.report(&Change::comments(&article));
+        }
+        Ok(())
     }
 
     /// The site's comment settings.
@@ -96,6 +116,9 @@ impl Newsroom {
         if settings.close_after_days > 3650 {
             return Err(NewsroomError::Invalid("Close comments after 0 (never) to 3,650 days.".into()));
         }
-        Ok(masthead_comments::write_settings(self.store.as_ref(), settings).await?)
+        masthead_comments::write_settings(self.store.as_ref(), settings).await?;
+        // Closing comments by age changes every article page.
+        self.report(&Change::Everything);
+        Ok(())
     }
 }

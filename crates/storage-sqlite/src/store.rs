@@ -673,7 +673,7 @@ impl Store for SqliteStore {
         }
         // A body may still name an article by a former slug; the link follows it to the current one.
         let mut query = QueryBuilder::<Sqlite>::new(
-            "SELECT a.slug AS named, a.slug, a.headline, s.slug AS section_slug FROM articles a \
+            "SELECT a.id, a.slug AS named, a.slug, a.headline, s.slug AS section_slug FROM articles a \
              JOIN sections s ON s.id = a.section_id WHERE a.status = 'published' AND a.slug IN (",
         );
         let mut list = query.separated(", ");
@@ -681,7 +681,7 @@ impl Store for SqliteStore {
             list.push_bind(slug.as_str());
         }
         query.push(
-            ") UNION ALL SELECT r.old_slug AS named, a.slug, a.headline, s.slug AS section_slug FROM slug_redirects r \
+            ") UNION ALL SELECT a.id, r.old_slug AS named, a.slug, a.headline, s.slug AS section_slug FROM slug_redirects r \
              JOIN articles a ON a.id = r.article_id JOIN sections s ON s.id = a.section_id \
              WHERE a.status = 'published' AND r.old_slug IN (",
         );
@@ -698,6 +698,7 @@ impl Store for SqliteStore {
             .iter()
             .map(|row| {
                 Ok(PublishedLink {
+                    id: rows::article_id(row, "id")?,
                     named: rows::slug(row, "named")?,
                     slug: rows::slug(row, "slug")?,
                     section: rows::slug(row, "section_slug")?,

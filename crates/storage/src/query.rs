@@ -94,6 +94,8 @@ pub enum ArticleLookup {
 /// What a link to a published article needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishedLink {
+    /// The linked article.
+    pub id: masthead_content::ArticleId,
     /// The slug it was asked for by: the current one, or a former one.
     pub named: Slug,
     /// Current slug.

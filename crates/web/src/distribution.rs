@@ -313,7 +313,7 @@ fn http_date(at: OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
-fn parse_http_date(text: &str) -> Option<OffsetDateTime> {
+pub(crate) fn parse_http_date(text: &str) -> Option<OffsetDateTime> {
     let format =
         format_description!("[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT");
     PrimitiveDateTime::parse(text, format).ok().map(PrimitiveDateTime::assume_utc)

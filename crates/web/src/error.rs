@@ -142,7 +142,8 @@ mod tests {
         );
         let desk_store = SqliteStore::in_memory().await.unwrap();
         let comments = masthead_comments::CommentDesk::open(Arc::new(desk_store)).await.unwrap();
-        let app = router(AppState::new(newsroom, comments, config).unwrap());
+        let cache = Arc::new(crate::PageCache::new(1 << 20));
+        let app = router(AppState::new(newsroom, comments, cache, config).unwrap());
         for path in ["/", "/world", "/world/some-story", "/tag/x", "/feed.xml", "/sitemap.xml", "/sitemaps/news.xml"] {
             let response = app.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
             assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR, "{path}");

@@ -16,6 +16,7 @@
 
 mod admin;
 mod assets;
+mod cache;
 mod distribution;
 mod error;
 mod page;
@@ -39,6 +40,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 pub use admin::{Access, AdminRoute, admin_routes};
+pub use cache::{CacheStats, PageCache, tags_for};
 pub use error::AppError;
 pub use templates::TemplateError;
 
@@ -69,6 +71,7 @@ struct Shared {
     store: Arc<dyn Store>,
     newsroom: masthead_newsroom::Newsroom,
     comments: masthead_comments::CommentDesk,
+    cache: Arc<PageCache>,
     config: WebConfig,
     templates: templates::Templates,
     assets: assets::Assets,
@@ -79,11 +82,17 @@ impl AppState {
     pub fn new(
         newsroom: masthead_newsroom::Newsroom,
         comments: masthead_comments::CommentDesk,
+        cache: Arc<PageCache>,
         config: WebConfig,
     ) -> Result<Self, TemplateError> {
         let templates = templates::Templates::load(&config.templates_dir)?;
         let store = newsroom.store().clone();
-        Ok(Self(Arc::new(Shared { store, newsroom, comments, config, templates, assets: assets::Assets::built_in() })))
+        let assets = assets::Assets::built_in();
+        Ok(Self(Arc::new(Shared { store, newsroom, comments, cache, config, templates, assets })))
+    }
+
+    fn cache(&self) -> &PageCache {
+        &self.0.cache
     }
 
     fn comments(&self) -> &masthead_comments::CommentDesk {
@@ -158,17 +167,21 @@ pub fn router(state: AppState) -> Router {
     }
     let (admin_routes, _) = admin::routes();
     let admin_routes = admin_routes.layer(axum::middleware::from_fn_with_state(state.clone(), admin::authenticate));
-    routes
-        .merge(admin_routes)
+    // Reader pages, feeds and sitemaps go through the page cache.
+    let pages = routes
         .route("/", get(reader::home::show_home))
         .route("/robots.txt", get(distribution::serve_robots))
         .route("/sitemap.xml", get(distribution::serve_sitemap_index))
         .route("/sitemaps/{file}", get(distribution::serve_sitemap))
-        .route("/assets/{file}", get(assets::serve_asset))
         .route("/tag/{slug}", get(reader::listing::show_tag))
         .route("/author/{slug}", get(reader::listing::show_author))
         .route("/{section}", get(reader::listing::show_section))
         .route("/{section}/{slug}", get(reader::article::show_article))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), cache::serve_cached));
+    Router::new()
+        .merge(pages)
+        .merge(admin_routes)
+        .route("/assets/{file}", get(assets::serve_asset))
         .route("/{section}/{slug}/comments", post(reader::article::post_comment))
         .nest_service("/media", media)
         .fallback(reader::not_found)

@@ -261,6 +261,7 @@ async fn comments_close_by_an_editors_choice_and_after_the_configured_days() {
         )
         .await
         .unwrap();
+    app.forget_pages();
     assert_eq!(texts(&app.page(SEED).await.1, ".comments-closed"), ["Comments are closed on this article."]);
     set_policy(&app, &admin, "hold_first_time", 0).await;
     assert!(app.page(SEED).await.1.select(&css("#comment-form")).next().is_some(), "0 days: never closes");

@@ -67,6 +67,7 @@ async fn feed_ids_stay_the_same_when_a_slug_changes() {
     let id = format!("<id>urn:uuid:{}</id>", article.id);
     assert!(before.contains(&id));
     app.store.change_slug(article.id, &Slug::parse("us-doubts-ceasefire").unwrap()).await.unwrap();
+    app.forget_pages();
     let after = app.get("/feed.atom").await.text().await.unwrap();
     assert!(after.contains(&id), "the entry keeps its id");
     assert!(after.contains("/world/us-doubts-ceasefire\""), "and links to the new address");

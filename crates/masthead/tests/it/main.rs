@@ -11,6 +11,7 @@ mod html_validity;
 mod newsroom_access;
 mod newsroom_images;
 mod newsroom_workflow;
+mod page_cache;
 mod reader_pages;
 mod seed_article;
 mod support;

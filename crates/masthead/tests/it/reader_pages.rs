@@ -88,6 +88,7 @@ async fn a_changed_slug_answers_the_old_url_with_a_301() {
         panic!("the demo article exists");
     };
     app.store.change_slug(article.id, &Slug::parse("putin-claims-election-rigging").unwrap()).await.unwrap();
+    app.forget_pages();
 
     let response = app.get("/world/putin-alleges-us-election-rigging").await;
     assert_eq!(response.status(), StatusCode::MOVED_PERMANENTLY);

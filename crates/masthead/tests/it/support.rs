@@ -20,6 +20,8 @@ pub struct TestApp {
     pub store: Arc<SqliteStore>,
     /// The newsroom services, for setting up accounts.
     pub newsroom: masthead_newsroom::Newsroom,
+    /// The page cache, told by tests that change the database directly.
+    pub cache: Arc<masthead_web::PageCache>,
     stop: Option<oneshot::Sender<()>>,
     _data: tempfile::TempDir,
 }
@@ -56,13 +58,20 @@ impl TestApp {
         let site: Site = masthead::open_site(&settings, address).await.expect("site opens");
         let store = site.store.clone();
         let newsroom = site.newsroom.clone();
+        let cache = site.cache.clone();
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(site.serve(listener, async {
             let _ = stopped.await;
         }));
         let client =
             reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("HTTP client");
-        Self { url: format!("http://{address}"), client, store, newsroom, stop: Some(stop), _data: data }
+        Self { url: format!("http://{address}"), client, store, newsroom, cache, stop: Some(stop), _data: data }
+    }
+
+    /// Tells the page cache that the database changed behind the application's back.
+    pub fn forget_pages(&self) {
+        use masthead_content::ChangeListener as _;
+        self.cache.changed(&masthead_content::Change::Everything);
     }
 
     /// GETs `path` (which starts with `/`).

@@ -111,8 +111,10 @@ pub(crate) async fn show_article(
         _ => None,
     };
     let form = CommentFormView { notice, ..CommentFormView::default() };
-    let html = article_page(&state, &article, form, query.reply.as_deref()).await?;
-    Ok(HtmlPage(html).into_response())
+    let (html, tags) = article_page_tagged(&state, &article, form, query.reply.as_deref()).await?;
+    let mut response = HtmlPage(html).into_response();
+    response.extensions_mut().insert(crate::cache::PageTags(tags));
+    Ok(response)
 }
 
 /// The published article at `/{section}/{slug}`, or the redirect to where it is now.
@@ -130,6 +132,22 @@ async fn find_article(state: &AppState, section: &str, slug: &str) -> Result<Res
         return Ok(Err(moved_permanently(article_url(&article.section.slug, &article.slug))));
     }
     Ok(Ok(article))
+}
+
+/// The article page and the cache tags of what it shows: the article and
+/// every article its READ ALSO links name (their headlines are on it).
+async fn article_page_tagged(
+    state: &AppState,
+    article: &Article,
+    form: CommentFormView,
+    reply: Option<&str>,
+) -> Result<(String, Vec<String>), AppError> {
+    let mut tags = vec![format!("article:{}", article.id)];
+    let named = masthead_markup::referenced_articles(&article.body_source);
+    for link in state.store().published_links(&named).await? {
+        tags.push(format!("article:{}", link.id));
+    }
+    Ok((article_page(state, article, form, reply).await?, tags))
 }
 
 /// The whole article page, with the comment form in the given state.
