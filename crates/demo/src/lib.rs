@@ -10,6 +10,7 @@
 //! [`DemoSite::parse`] reads and checks it all; [`DemoSite::load`] copies
 //! the media files and stores everything.
 
+mod generate;
 mod model;
 
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use masthead_content::{ArticleDraft, ArticleId, Correction, NewArticle, NewComme
 use masthead_storage::{StorageError, Store};
 use time::{Duration, OffsetDateTime};
 
+pub use generate::{GenerateOptions, GenerateReport, generate};
 pub use model::{DemoArticle, DemoComment, DemoSite};
 
 mod files {

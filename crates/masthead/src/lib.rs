@@ -54,6 +54,33 @@ pub async fn open_newsroom(settings: &Settings) -> Result<(Arc<SqliteStore>, New
     Ok((store, newsroom))
 }
 
+/// Fills a site with generated articles (for benchmarks and load tests). A
+/// new data directory gets the demo publication first, so its pages (the seed
+/// article among them) exist too.
+pub async fn generate_site(
+    settings: &Settings,
+    options: masthead_demo::GenerateOptions,
+    progress: impl FnMut(usize, std::time::Duration),
+) -> Result<masthead_demo::GenerateReport, StartError> {
+    prepare_data_dir(&settings.data_dir)?;
+    let database = settings.database_path();
+    let store =
+        SqliteStore::open(&database).await.map_err(|source| StartError::Database { path: database.clone(), source })?;
+    let fail = |source| StartError::Database { path: database.clone(), source };
+    let demo = DemoSite::parse()?;
+    let now = time::OffsetDateTime::now_utc();
+    if !store.is_initialised().await.map_err(fail)? {
+        if settings.demo {
+            demo.load(&store, &settings.media_dir(), now).await?;
+        }
+        store.mark_initialised().await.map_err(fail)?;
+    }
+    let report =
+        masthead_demo::generate(&store, &settings.media_dir(), &demo.media_files, options, now, progress).await?;
+    store.close().await;
+    Ok(report)
+}
+
 /// Prepares the data directory, opens (and migrates) the database, loads the
 /// demo publication on the very first start, and builds the web routes.
 /// `address` is where the site is served, the public URL unless `site_url` says otherwise.

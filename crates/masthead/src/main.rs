@@ -25,6 +25,8 @@ enum Command {
     Serve(commands::serve::ServeArgs),
     /// Manage newsroom accounts: create the first admin, or API tokens for scripts.
     User(commands::user::UserArgs),
+    /// Generate a large realistic site, for benchmarks and load tests.
+    Demo(commands::demo::DemoArgs),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Serve(args) => commands::serve::run(args),
         Command::User(args) => commands::user::run(args),
+        Command::Demo(args) => commands::demo::run(args),
     }
 }
 

@@ -10,8 +10,8 @@ use masthead_content::{
     UserId,
 };
 use masthead_storage::{
-    ArticleLocation, ArticleLookup, ClaimedJob, HeldComment, Listing, NewUser, NewsroomFilter, PageRequest, Paged,
-    PublicationMonth, PublishedLink, RevisionSummary, Session, StorageError, StorageResult, Store,
+    ArticleLocation, ArticleLookup, ClaimedJob, HeldComment, ImportedArticle, Listing, NewUser, NewsroomFilter,
+    PageRequest, Paged, PublicationMonth, PublishedLink, RevisionSummary, Session, StorageError, StorageResult, Store,
 };
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
@@ -464,6 +464,113 @@ impl Store for SqliteStore {
         keep_revision(&mut tx, id, 1, draft, &saved_by, article.updated_at).await?;
         tx.commit().await.map_err(database_error)?;
         Ok(id)
+    }
+
+    async fn import_articles(&self, batch: &[ImportedArticle]) -> StorageResult<u64> {
+        let mut tx = self.pool.begin().await.map_err(database_error)?;
+        let mut sections: HashMap<String, i64> = HashMap::new();
+        let mut authors: HashMap<String, i64> = HashMap::new();
+        let mut tags: HashMap<String, i64> = HashMap::new();
+        for (table, ids) in [("sections", &mut sections), ("authors", &mut authors), ("tags", &mut tags)] {
+            for row in sqlx::query(&format!("SELECT id, slug FROM {table}"))
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(database_error)?
+            {
+                ids.insert(rows::text(&row, "slug")?, row.try_get("id").map_err(database_error)?);
+            }
+        }
+        let missing = |kind: &str, slug: &Slug| StorageError::InvalidReference(format!("there is no {kind} `{slug}`"));
+        let now = time_text::to_text(OffsetDateTime::now_utc());
+        // Rows are collected first and written with multi-row INSERTs: a few
+        // hundred statements per batch instead of one per row.
+        let mut articles = Vec::with_capacity(batch.len());
+        let mut bylines = Vec::new();
+        let mut labels = Vec::new();
+        let mut comments = Vec::new();
+        for item in batch {
+            let article = &item.article;
+            let draft = &article.draft;
+            draft.validate()?;
+            let section_id = *sections.get(draft.section.as_str()).ok_or_else(|| missing("section", &draft.section))?;
+            let id = ArticleId::generate();
+            for (position, author) in draft.authors.iter().enumerate() {
+                let author_id = *authors.get(author.as_str()).ok_or_else(|| missing("author", author))?;
+                bylines.push((id, author_id, i64::try_from(position).unwrap_or(i64::MAX)));
+            }
+            for tag in &draft.tags {
+                labels.push((id, *tags.get(tag.as_str()).ok_or_else(|| missing("tag", tag))?));
+            }
+            for (name, body, posted_at) in &item.comments {
+                comments.push((id, name, body, time_text::to_text(*posted_at)));
+            }
+            articles.push((id, section_id, article, revision_fields::write(draft)));
+        }
+        for chunk in articles.chunks(400) {
+            let mut insert = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO articles (id, slug, headline, standfirst, body_source, section_id, status, published_at, \
+                 created_at, updated_at, lead_media_id, embargo_until, owner_id, revision) ",
+            );
+            insert.push_values(chunk, |mut row, (id, section_id, article, _)| {
+                let draft = &article.draft;
+                row.push_bind(id.to_string())
+                    .push_bind(draft.slug.as_str().to_owned())
+                    .push_bind(draft.headline.as_str().to_owned())
+                    .push_bind(draft.standfirst.clone())
+                    .push_bind(draft.body_source.clone())
+                    .push_bind(*section_id)
+                    .push_bind(article.status.as_str())
+                    .push_bind(article.published_at.map(time_text::to_text))
+                    .push_bind(now.clone())
+                    .push_bind(time_text::to_text(article.updated_at))
+                    .push_bind(draft.lead_image.map(|m| m.to_string()))
+                    .push_bind(draft.embargo_until.map(time_text::to_text))
+                    .push_bind(article.owner.map(|o| o.to_string()))
+                    .push_bind(1_i64);
+            });
+            insert.build().execute(&mut *tx).await.map_err(|e| conflict_or(e, || "a slug is already in use".into()))?;
+            let mut revisions =
+                QueryBuilder::<Sqlite>::new("INSERT INTO revisions (article_id, number, saved_at, saved_by, fields) ");
+            revisions.push_values(chunk, |mut row, (id, _, article, fields)| {
+                row.push_bind(id.to_string())
+                    .push_bind(1_i64)
+                    .push_bind(time_text::to_text(article.updated_at))
+                    .push_bind("Import")
+                    .push_bind(fields.clone());
+            });
+            revisions.build().execute(&mut *tx).await.map_err(database_error)?;
+        }
+        for chunk in bylines.chunks(2000) {
+            let mut insert =
+                QueryBuilder::<Sqlite>::new("INSERT INTO article_authors (article_id, author_id, position) ");
+            insert.push_values(chunk, |mut row, (id, author, position)| {
+                row.push_bind(id.to_string()).push_bind(*author).push_bind(*position);
+            });
+            insert.build().execute(&mut *tx).await.map_err(database_error)?;
+        }
+        for chunk in labels.chunks(3000) {
+            let mut insert = QueryBuilder::<Sqlite>::new("INSERT OR IGNORE INTO article_tags (article_id, tag_id) ");
+            insert.push_values(chunk, |mut row, (id, tag)| {
+                row.push_bind(id.to_string()).push_bind(*tag);
+            });
+            insert.build().execute(&mut *tx).await.map_err(database_error)?;
+        }
+        for chunk in comments.chunks(1200) {
+            let mut insert = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO comments (id, article_id, author_name, body, status, posted_at) ",
+            );
+            insert.push_values(chunk, |mut row, (id, name, body, posted_at)| {
+                row.push_bind(CommentId::generate().to_string())
+                    .push_bind(id.to_string())
+                    .push_bind((*name).clone())
+                    .push_bind((*body).clone())
+                    .push_bind("approved")
+                    .push_bind(posted_at.clone());
+            });
+            insert.build().execute(&mut *tx).await.map_err(database_error)?;
+        }
+        tx.commit().await.map_err(database_error)?;
+        Ok(u64::try_from(batch.len()).unwrap_or(u64::MAX))
     }
 
     async fn change_slug(&self, id: ArticleId, new_slug: &Slug) -> StorageResult<()> {

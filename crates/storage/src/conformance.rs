@@ -42,6 +42,7 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("login_failures_are_counted_in_a_window", |s| Box::pin(login_failures_are_counted_in_a_window(s))),
     ("media_variants_are_kept_with_their_image", |s| Box::pin(media_variants_are_kept_with_their_image(s))),
     ("comment_moderation_queries", |s| Box::pin(comment_moderation_queries(s))),
+    ("a_bulk_import_stores_articles_and_comments", |s| Box::pin(a_bulk_import_stores_articles_and_comments(s))),
 ];
 
 fn slug(text: &str) -> Slug {
@@ -579,4 +580,31 @@ async fn comment_moderation_queries(store: &dyn Store) {
     store.set_site_setting("comment_moderation", "hold_all").await.unwrap();
     store.set_site_setting("comment_moderation", "publish").await.unwrap();
     assert_eq!(store.site_setting("comment_moderation").await.unwrap().as_deref(), Some("publish"));
+}
+
+async fn a_bulk_import_stores_articles_and_comments(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    let now = OffsetDateTime::now_utc();
+    let batch: Vec<crate::ImportedArticle> = (0..5)
+        .map(|n| {
+            let mut article = article(&format!("imported-{n}"), if n % 2 == 0 { "world" } else { "business" }, n + 1);
+            article.draft.tags = vec![slug("ukraine"), slug("energy")];
+            crate::ImportedArticle {
+                article,
+                comments: (0..n).map(|c| ("Reader".to_owned(), format!("Comment {c}"), now)).collect(),
+            }
+        })
+        .collect();
+    assert_eq!(store.import_articles(&batch).await.unwrap(), 5);
+    let world = store.published_articles(&Listing::Section(slug("world")), PageRequest::new(1, 10)).await.unwrap();
+    assert_eq!(world.total, 3);
+    let newest = found(store, "imported-4").await;
+    assert_eq!(newest.tags.len(), 2);
+    assert_eq!(store.approved_comments(newest.id).await.unwrap().len(), 4);
+    assert_eq!(store.revisions(newest.id).await.unwrap().len(), 1);
+    let mut unknown = batch[0].clone();
+    unknown.article.draft.slug = slug("imported-unknown");
+    unknown.article.draft.section = slug("sport");
+    assert!(matches!(store.import_articles(&[unknown]).await, Err(StorageError::InvalidReference(_))));
+    assert!(store.import_articles(&batch[..1]).await.is_err(), "slugs must be free");
 }

@@ -21,8 +21,8 @@ mod query;
 
 pub use error::StorageError;
 pub use query::{
-    ArticleLocation, ArticleLookup, ClaimedJob, HeldComment, Listing, NewUser, NewsroomFilter, PageRequest, Paged,
-    PublicationMonth, PublishedLink, RevisionSummary, Session,
+    ArticleLocation, ArticleLookup, ClaimedJob, HeldComment, ImportedArticle, Listing, NewUser, NewsroomFilter,
+    PageRequest, Paged, PublicationMonth, PublishedLink, RevisionSummary, Session,
 };
 
 /// Shorthand for results of storage operations.
@@ -56,6 +56,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// Stores a new article. Its slug must be free: neither in use nor a former slug of another article.
     async fn create_article(&self, article: NewArticle) -> StorageResult<ArticleId>;
+    /// Stores many articles (and their approved comments) in one transaction,
+    /// for imports and generated sites. Slugs must be free; sections, tags,
+    /// authors and lead images must exist. Returns how many were stored.
+    async fn import_articles(&self, batch: &[ImportedArticle]) -> StorageResult<u64>;
     /// Gives an article a new slug and keeps the old one answering as a redirect.
     async fn change_slug(&self, id: ArticleId, new_slug: &Slug) -> StorageResult<()>;
     /// Appends a correction note and moves the article's update time to it.

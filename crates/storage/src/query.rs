@@ -234,3 +234,12 @@ pub struct HeldComment {
     /// Why it was held or scored.
     pub reasons: Vec<String>,
 }
+
+/// An article to import in bulk, with its approved comments.
+#[derive(Debug, Clone)]
+pub struct ImportedArticle {
+    /// The article.
+    pub article: masthead_content::NewArticle,
+    /// Its approved comments: name, body, posting time.
+    pub comments: Vec<(String, String, OffsetDateTime)>,
+}

@@ -292,3 +292,23 @@ fn user_add_reads_a_password_from_stdin_and_refuses_bad_input() {
     assert_eq!(email.status.code(), Some(2));
     assert!(last_error_line(&email).contains("is not an email address"), "{}", stderr(&email));
 }
+
+#[tokio::test]
+async fn demo_generate_adds_a_realistic_site_on_top_of_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let output =
+        masthead(dir.path()).args(["demo", "generate", "--articles", "300", "--log", "warn"]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("Generated 300 articles and "), "{stdout}");
+    assert!(stderr(&output).contains("Generated 300 of 300 articles"), "progress is shown");
+    let (child, url) = start_server(dir.path()).await;
+    let client = reqwest::Client::new();
+    let seed = client.get(format!("{url}/world/us-doubtful-on-ukraine-ceasefire")).send().await.unwrap();
+    assert_eq!(seed.status(), reqwest::StatusCode::OK, "the demo publication is there too");
+    let sitemap = client.get(format!("{url}/sitemap.xml")).send().await.unwrap().text().await.unwrap();
+    assert!(sitemap.matches("<sitemap>").count() >= 12, "articles spread over years: {sitemap}");
+    let science = client.get(format!("{url}/science")).send().await.unwrap().text().await.unwrap();
+    assert!(science.matches("class=\"card\"").count() >= 5);
+    stop_server(child).await;
+}
