@@ -101,7 +101,7 @@ fn created(value: Value) -> ApiResult {
 }
 
 /// Reads a JSON body, refusing malformed ones with a 400-class sentence.
-fn body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, NewsroomError> {
+pub(super) fn body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, NewsroomError> {
     serde_json::from_slice(bytes).map_err(|e| NewsroomError::Invalid(format!("The request body is not valid: {e}.")))
 }
 

@@ -104,18 +104,18 @@ impl IntoResponse for PageError {
 }
 
 /// An urlencoded form, keeping repeated fields (several bylines).
-struct FormData(Vec<(String, String)>);
+pub(super) struct FormData(Vec<(String, String)>);
 
 impl FormData {
-    fn parse(body: &Bytes) -> Self {
+    pub(super) fn parse(body: &Bytes) -> Self {
         Self(serde_urlencoded_pairs(&String::from_utf8_lossy(body)))
     }
 
-    fn get(&self, name: &str) -> String {
+    pub(super) fn get(&self, name: &str) -> String {
         self.0.iter().find(|(key, _)| key == name).map(|(_, v)| v.clone()).unwrap_or_default()
     }
 
-    fn all(&self, name: &str) -> Vec<String> {
+    pub(super) fn all(&self, name: &str) -> Vec<String> {
         self.0.iter().filter(|(key, _)| key == name).map(|(_, v)| v.clone()).collect()
     }
 }

@@ -11,8 +11,10 @@ use masthead_storage::PageRequest;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::api::body;
+use super::html::FormData;
 use super::html::{PageError, chrome, merge, render};
-use super::{Access, Routes, SignedIn, percent_encode, serde_urlencoded_pairs};
+use super::{Access, Routes, SignedIn, percent_encode};
 use crate::AppState;
 
 pub(super) fn add_routes(routes: Routes) -> Routes {
@@ -124,15 +126,12 @@ async fn moderate_form(
     SignedIn(signed): SignedIn,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let pairs = serde_urlencoded_pairs(&String::from_utf8_lossy(&body));
-    let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    let form = FormData::parse(&body);
+    let get = |name: &str| form.get(name);
     // A row's own button names one comment ("approve:ID"); the bulk buttons use the ticked boxes.
     let (verdict, ids) = match get("one").split_once(':') {
         Some((verdict, id)) => (Verdict::parse(verdict)?, vec![id.to_owned()]),
-        None => {
-            let ticked: Vec<String> = pairs.iter().filter(|(k, _)| k == "ids").map(|(_, v)| v.clone()).collect();
-            (Verdict::parse(&get("verdict"))?, ticked)
-        }
+        None => (Verdict::parse(&get("verdict"))?, form.all("ids")),
     };
     let changed = state.newsroom().moderate(&signed.user, &comment_ids(&ids)?, verdict).await?;
     let done = format!("{}: {changed} comment{}.", verdict_label(verdict), if changed == 1 { "" } else { "s" });
@@ -146,8 +145,7 @@ async fn erase_form(
     SignedIn(signed): SignedIn,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let pairs = serde_urlencoded_pairs(&String::from_utf8_lossy(&body));
-    let email = pairs.iter().find(|(k, _)| k == "email").map(|(_, v)| v.clone()).unwrap_or_default();
+    let email = FormData::parse(&body).get("email");
     let erased = state.newsroom().erase_commenter(&signed.user, &email).await?;
     let done = format!("Erased {erased} comment{} posted with that address.", if erased == 1 { "" } else { "s" });
     Ok(Redirect::to(&format!("/admin/comments?done={}", percent_encode(&done))).into_response())
@@ -172,8 +170,7 @@ async fn article_comments_form(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let pairs = serde_urlencoded_pairs(&String::from_utf8_lossy(&body));
-    let choice = pairs.iter().find(|(k, _)| k == "state").map(|(_, v)| v.clone()).unwrap_or_default();
+    let choice = FormData::parse(&body).get("state");
     let id = article_id(&id)?;
     state.newsroom().set_comments_open(&signed.user, id, parse_open(&choice)?).await?;
     Ok(Redirect::to(&format!("/admin/articles/{id}?done=Comment+setting+saved.")).into_response())
@@ -216,9 +213,8 @@ async fn settings_form(
     SignedIn(signed): SignedIn,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let pairs = serde_urlencoded_pairs(&String::from_utf8_lossy(&body));
-    let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
-    let settings = settings_from(&get("moderation"), &get("close_after_days"))?;
+    let form = FormData::parse(&body);
+    let settings = settings_from(&form.get("moderation"), &form.get("close_after_days"))?;
     state.newsroom().change_comment_settings(&signed.user, settings).await?;
     Ok(Redirect::to("/admin/settings?done=Settings+saved.").into_response())
 }
@@ -226,10 +222,6 @@ async fn settings_form(
 // ---- API ----
 
 type ApiResult = Result<Response, super::api::ApiError>;
-
-fn body<T: serde::de::DeserializeOwned>(bytes: &Bytes) -> Result<T, NewsroomError> {
-    serde_json::from_slice(bytes).map_err(|e| NewsroomError::Invalid(format!("The request body is not valid: {e}.")))
-}
 
 async fn api_queue(
     State(state): State<AppState>,
