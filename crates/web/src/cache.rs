@@ -476,6 +476,10 @@ pub(crate) async fn serve_cached(State(state): State<AppState>, request: Request
         })
         .await
         .clone();
+    // Stored before the flight ends, so a request arriving in between finds the page, not an empty slot.
+    if let (true, Some(page)) = (rendered_here, &page) {
+        cache.insert(key.clone(), page.clone(), started);
+    }
     {
         let mut in_flight = cache.in_flight.lock().unwrap_or_else(|p| p.into_inner());
         if in_flight.get(&key).is_some_and(|f| Arc::ptr_eq(f, &flight)) {
@@ -484,9 +488,7 @@ pub(crate) async fn serve_cached(State(state): State<AppState>, request: Request
     }
     match page {
         Some(page) => {
-            if rendered_here {
-                cache.insert(key, page.clone(), started);
-            } else {
+            if !rendered_here {
                 cache.stats.coalesced.fetch_add(1, Ordering::Relaxed);
             }
             respond(&page, &headers, head, if rendered_here { "miss" } else { "coalesced" })
