@@ -61,6 +61,20 @@ pub const SETTINGS: &[SettingDoc] = &[
         description: "Articles on each section, tag and author page (1 to 100).",
     },
     SettingDoc {
+        key: "read_also_links",
+        flag: "--read-also-links",
+        env: "MASTHEAD_READ_ALSO_LINKS",
+        default: "2",
+        description: "\"READ ALSO\" links placed inside an article's text when its body names none (0 to 5); pinned or suggested related stories.",
+    },
+    SettingDoc {
+        key: "read_also_every",
+        flag: "--read-also-every",
+        env: "MASTHEAD_READ_ALSO_EVERY",
+        default: "3",
+        description: "Paragraphs before the first inline \"READ ALSO\" link and between links (1 to 20).",
+    },
+    SettingDoc {
         key: "websub_hub",
         flag: "--websub-hub",
         env: "MASTHEAD_WEBSUB_HUB",

@@ -47,6 +47,12 @@ pub struct SettingsArgs {
     /// Articles on each section, tag and author page, 1 to 100 [default: 10]
     #[arg(long, env = "MASTHEAD_PAGE_SIZE", value_name = "N")]
     pub page_size: Option<String>,
+    /// "READ ALSO" links placed inside an article's text, 0 to 5 [default: 2]
+    #[arg(long, env = "MASTHEAD_READ_ALSO_LINKS", value_name = "N")]
+    pub read_also_links: Option<String>,
+    /// Paragraphs before the first inline "READ ALSO" link and between links, 1 to 20 [default: 3]
+    #[arg(long, env = "MASTHEAD_READ_ALSO_EVERY", value_name = "N")]
+    pub read_also_every: Option<String>,
     /// WebSub hub to announce in feeds and to ping when articles are published [default: none]
     #[arg(long, env = "MASTHEAD_WEBSUB_HUB", value_name = "URL")]
     pub websub_hub: Option<String>,
@@ -78,6 +84,10 @@ pub struct Settings {
     pub page_size: u32,
     /// WebSub hub URL, if the site uses one.
     pub websub_hub: Option<String>,
+    /// Related-story links placed inside an article's text.
+    pub read_also_links: u32,
+    /// Paragraphs before the first inline related-story link and between links.
+    pub read_also_every: u32,
     /// Whether the first start loads the demo publication.
     pub demo: bool,
     /// tracing filter directive.
@@ -93,6 +103,11 @@ impl Settings {
     /// Where media files are kept.
     pub fn media_dir(&self) -> PathBuf {
         self.data_dir.join("media")
+    }
+
+    /// Where the search index is kept (rebuilt from the database when missing).
+    pub fn search_dir(&self) -> PathBuf {
+        self.data_dir.join("search")
     }
 
     /// Where templates that override the built-in ones are looked for.
@@ -212,6 +227,23 @@ impl Settings {
             },
         };
 
+        let read_also_links = whole_number(
+            args.read_also_links,
+            file.read_also_links,
+            "read_also_links",
+            from_file("read_also_links"),
+            0..=5,
+            2,
+        )?;
+        let read_also_every = whole_number(
+            args.read_also_every,
+            file.read_also_every,
+            "read_also_every",
+            from_file("read_also_every"),
+            1..=20,
+            3,
+        )?;
+
         let demo = match args.demo {
             Some(text) => parse_bool(&text)
                 .ok_or_else(|| ConfigError::invalid("demo", &text, Origin::Given("demo"), "expected true or false"))?,
@@ -233,7 +265,44 @@ impl Settings {
             }
         };
 
-        Ok(Self { data_dir, listen, site_name, site_url, language, page_size, websub_hub, demo, log })
+        Ok(Self {
+            data_dir,
+            listen,
+            site_name,
+            site_url,
+            language,
+            page_size,
+            websub_hub,
+            read_also_links,
+            read_also_every,
+            demo,
+            log,
+        })
+    }
+}
+
+/// A whole-number setting within `range`: the flag or environment value, else the file's, else `default`.
+fn whole_number(
+    given: Option<String>,
+    file: Option<i64>,
+    setting: &'static str,
+    file_origin: Origin,
+    range: std::ops::RangeInclusive<u32>,
+    default: u32,
+) -> Result<u32, ConfigError> {
+    let expected = format!("expected a whole number from {} to {}", range.start(), range.end());
+    match (given, file) {
+        (Some(text), _) => text
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| ConfigError::invalid(setting, &text, Origin::Given(setting), &expected)),
+        (None, Some(n)) => u32::try_from(n)
+            .ok()
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| ConfigError::invalid(setting, &n.to_string(), file_origin, &expected)),
+        (None, None) => Ok(default),
     }
 }
 
@@ -278,6 +347,8 @@ struct FileSettings {
     language: Option<String>,
     page_size: Option<i64>,
     websub_hub: Option<String>,
+    read_also_links: Option<i64>,
+    read_also_every: Option<i64>,
     demo: Option<bool>,
     log: Option<String>,
 }

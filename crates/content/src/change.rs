@@ -20,6 +20,8 @@ pub enum Change {
         tags: Vec<Slug>,
         /// Its authors, before and after.
         authors: Vec<Slug>,
+        /// Its confirmed topics (whose pages list it), before and after.
+        topics: Vec<Slug>,
     },
     /// An article's visible comments changed (approved, removed, opened or closed).
     Comments {
@@ -54,7 +56,15 @@ impl Change {
             push_new(&mut tags, before.tags.iter().map(|t| t.slug.clone()));
             push_new(&mut authors, before.authors.iter().map(|a| a.slug.clone()));
         }
-        Self::Article { id: now.id, sections, tags, authors }
+        Self::Article { id: now.id, sections, tags, authors, topics: Vec::new() }
+    }
+
+    /// The same change, also touching the pages of these topics.
+    pub fn with_topics(mut self, more: impl IntoIterator<Item = Slug>) -> Self {
+        if let Self::Article { topics, .. } = &mut self {
+            push_new(topics, more.into_iter());
+        }
+        self
     }
 
     /// The change of an article's visible comments.

@@ -31,6 +31,12 @@ pub enum ValidationError {
     /// A comment status name that is not one of the moderation states.
     #[error("`{0}` is not a comment status (pending, approved, rejected, spam)")]
     UnknownCommentStatus(String),
+    /// A topic kind that is not person, organization or place.
+    #[error("`{0}` is not a kind of topic (person, organization, place)")]
+    UnknownTopicKind(String),
+    /// A topic state that is not suggested, confirmed or removed.
+    #[error("`{0}` is not a topic state (suggested, confirmed, removed)")]
+    UnknownTopicState(String),
     /// A role name that is not one of the newsroom roles.
     #[error("`{0}` is not a role (contributor, author, editor, admin)")]
     UnknownRole(String),

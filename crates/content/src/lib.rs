@@ -19,6 +19,7 @@ mod media;
 mod slug;
 mod taxonomy;
 mod text;
+mod topic;
 mod workflow;
 
 pub use account::{Action, Email, Role, User};
@@ -31,4 +32,5 @@ pub use media::{Media, MediaVariant, NewMedia, credit_warning};
 pub use slug::Slug;
 pub use taxonomy::{Author, Section, Tag};
 pub use text::{Headline, PlainText};
+pub use topic::{ArticleQuote, ArticleTopic, Topic, TopicKind, TopicQuote, TopicState};
 pub use workflow::Transition;

@@ -42,7 +42,7 @@ mod sanitise;
 
 pub use comment::{comment_html, count_links};
 pub use escape::push_escaped_html;
-pub use render::{Rendered, check, referenced_articles, render};
+pub use render::{Rendered, check, plain_blocks, referenced_articles, render, with_read_also};
 
 /// The current headline and URL of an article named by a "read also" block.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -267,3 +267,124 @@ mod tests {
         assert_eq!(check("```read-also\nmissing\n```", &links).len(), 1);
     }
 }
+
+/// The readable text of a body, block by block: paragraphs, list items and
+/// headings (`true`), without news blocks, code or markup. For search and
+/// analysis, which read words, not HTML.
+pub fn plain_blocks(source: &str) -> Vec<(bool, String)> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut blocks = Vec::new();
+    let mut current = String::new();
+    let mut heading = false;
+    let mut in_code = false;
+    let flush = |current: &mut String, heading: bool, blocks: &mut Vec<(bool, String)>| {
+        let text = current.split_whitespace().collect::<Vec<_>>().join(" ");
+        current.clear();
+        if !text.is_empty() {
+            blocks.push((heading, text));
+        }
+    };
+    for event in Parser::new_ext(source, options()) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Start(Tag::Heading { .. }) => {
+                flush(&mut current, false, &mut blocks);
+                heading = true;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                flush(&mut current, true, &mut blocks);
+                heading = false;
+            }
+            Event::Start(Tag::Paragraph | Tag::Item) | Event::End(TagEnd::Paragraph | TagEnd::Item) => {
+                flush(&mut current, heading, &mut blocks);
+            }
+            Event::Text(text) | Event::Code(text) if !in_code => current.push_str(&text),
+            Event::SoftBreak | Event::HardBreak => current.push(' '),
+            _ => {}
+        }
+    }
+    flush(&mut current, heading, &mut blocks);
+    blocks
+}
+
+#[cfg(test)]
+mod plain_tests {
+    use super::plain_blocks;
+
+    #[test]
+    fn plain_blocks_keep_prose_and_headings_and_drop_news_blocks() {
+        let source = "First *para*\nline.\n\n## Sub\n\n```read-also\nsome-slug\n```\n\n- item one\n- item two\n";
+        assert_eq!(plain_blocks(source), vec![
+            (false, "First para line.".to_owned()),
+            (true, "Sub".to_owned()),
+            (false, "item one".to_owned()),
+            (false, "item two".to_owned()),
+        ]);
+    }
+}
+
+/// The body with "read also" blocks for `slugs` placed between paragraphs:
+/// after every `every` top-level paragraphs, one link each, never after the
+/// last paragraph. For related stories chosen outside the body.
+pub fn with_read_also(source: &str, slugs: &[masthead_content::Slug], every: usize) -> String {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    if slugs.is_empty() || every == 0 {
+        return source.to_owned();
+    }
+    let mut depth = 0usize;
+    let mut paragraph_ends = Vec::new();
+    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Paragraph) => depth += 1,
+            Event::End(TagEnd::Paragraph) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    paragraph_ends.push(range.end);
+                }
+            }
+            Event::Start(Tag::List(_) | Tag::BlockQuote(_) | Tag::Item | Tag::FootnoteDefinition(_)) => {
+                depth += 1;
+            }
+            Event::End(TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::Item | TagEnd::FootnoteDefinition) => {
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+    }
+    let last = paragraph_ends.len();
+    let places: Vec<usize> = paragraph_ends
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| (i + 1) % every == 0 && i + 1 < last)
+        .map(|(_, end)| *end)
+        .take(slugs.len())
+        .collect();
+    let mut out = String::with_capacity(source.len() + places.len() * 40);
+    let mut at = 0;
+    for (end, slug) in places.iter().zip(slugs) {
+        out.push_str(&source[at..*end]);
+        out.push_str(&format!("\n\n```read-also\n{slug}\n```\n"));
+        at = *end;
+    }
+    out.push_str(&source[at..]);
+    out
+}
+
+#[cfg(test)]
+mod read_also_tests {
+    use super::*;
+    use masthead_content::Slug;
+
+    #[test]
+    fn related_links_go_between_paragraphs_never_last() {
+        let source = "One.\n\nTwo.\n\n- a list\n- of items\n\nThree.\n\nFour.\n";
+        let slugs = [Slug::parse("first").unwrap_or_else(|_| unreachable!()), Slug::parse("second").unwrap_or_else(|_| unreachable!())];
+        let out = with_read_also(source, &slugs, 2);
+        let first = out.find("first").unwrap_or(0);
+        assert!(out[..first].contains("Two.") && !out[..first].contains("Three."), "{out}");
+        // Only two more paragraphs follow, and the last takes no link.
+        assert!(!out.contains("second"), "{out}");
+        assert_eq!(with_read_also(source, &slugs, 1).matches("read-also").count(), 2);
+    }
+}

@@ -5,6 +5,7 @@
 //!
 //! This is the one place (with the tests) that chooses a storage backend.
 
+pub mod analysis;
 mod start_error;
 
 use std::future::Future;
@@ -39,6 +40,8 @@ pub struct Site {
     pub newsroom: Newsroom,
     /// The rendered-page cache; whatever changes content behind the newsroom's back must tell it.
     pub cache: Arc<masthead_web::PageCache>,
+    /// The search index, kept in step with the database.
+    pub search: Arc<masthead_search::SearchService>,
 }
 
 /// Opens the site's database for a command that works on the newsroom
@@ -77,6 +80,11 @@ pub async fn generate_site(
     }
     let report =
         masthead_demo::generate(&store, &settings.media_dir(), &demo.media_files, options, now, progress).await?;
+    // A generated publication is analysed and its topics confirmed now, not at the first start.
+    let store = Arc::new(store);
+    let shared: Arc<dyn Store> = store.clone();
+    let newsroom = Newsroom::new(shared, Arc::new(tokio::sync::Notify::new()), settings.media_dir());
+    newsroom.analyse_pending(true).await.map_err(|e| StartError::Newsroom(e.to_string()))?;
     store.close().await;
     Ok(report)
 }
@@ -92,10 +100,12 @@ pub async fn open_site(settings: &Settings, address: SocketAddr) -> Result<Site,
     );
     let site_url = settings.site_url.clone().unwrap_or_else(|| format!("http://{address}"));
     let wake = Arc::new(tokio::sync::Notify::new());
+    let mut loaded_demo = false;
     if !store.is_initialised().await.map_err(|source| StartError::Database { path: database.clone(), source })? {
         if settings.demo {
             let demo = DemoSite::parse()?;
             let report = demo.load(store.as_ref(), &settings.media_dir(), time::OffsetDateTime::now_utc()).await?;
+            loaded_demo = true;
             if settings.websub_hub.is_some() {
                 // The demo's articles were just published: every feed that lists them changed.
                 let mut pages = vec![String::new()];
@@ -128,6 +138,8 @@ pub async fn open_site(settings: &Settings, address: SocketAddr) -> Result<Site,
         media_dir,
         templates_dir: settings.templates_dir(),
         websub_hub: settings.websub_hub.clone(),
+        read_also_links: settings.read_also_links as usize,
+        read_also_every: settings.read_also_every as usize,
     };
     let shared: Arc<dyn Store> = store.clone();
     let cache = Arc::new(masthead_web::PageCache::new(PAGE_CACHE_BYTES));
@@ -137,19 +149,29 @@ pub async fn open_site(settings: &Settings, address: SocketAddr) -> Result<Site,
         let site_url = config.site_url.clone();
         newsroom = newsroom.with_websub(Arc::new(move |page: &str| masthead_web::feed_urls(&site_url, page)));
     }
+    // Articles stored without analysis (the demo, imports, older versions) are analysed before the
+    // index is built from their topics; the demo's topics count as an editor's.
+    let analysed = newsroom.analyse_pending(loaded_demo).await.map_err(|e| StartError::Newsroom(e.to_string()))?;
+    if analysed > 0 {
+        tracing::info!(articles = analysed, "analysed {analysed} articles for topics, quotes and related stories");
+    }
+    let search = masthead_search::SearchService::open(&settings.search_dir(), shared.clone(), true)
+        .await
+        .map_err(StartError::Search)?;
+    let newsroom = newsroom.with_listener(search.clone());
     let accounts = newsroom.has_accounts().await.map_err(|e| StartError::Newsroom(e.to_string()))?;
     let comments = masthead_comments::CommentDesk::open(shared.clone())
         .await
         .map_err(|source| StartError::Database { path: database.clone(), source })?
         .with_listener(cache.clone());
-    let state = AppState::new(newsroom.clone(), comments, cache.clone(), config)?;
+    let state = AppState::new(newsroom.clone(), comments, cache.clone(), search.clone(), config)?;
     let mut jobs = masthead_jobs::Runner::new(shared, wake)
         .register(PublishScheduled(newsroom.clone()))
         .register(MakeImageVariants(newsroom.clone()));
     if let Some(hub) = &settings.websub_hub {
         jobs = jobs.register(PingHub::new(hub.clone()).map_err(StartError::Jobs)?);
     }
-    Ok(Site { store, router: masthead_web::router(state), jobs, has_accounts: accounts, newsroom, cache })
+    Ok(Site { store, router: masthead_web::router(state), jobs, has_accounts: accounts, newsroom, cache, search })
 }
 
 impl Site {
@@ -170,6 +192,21 @@ impl Site {
         self.store.close().await;
         result.map_err(StartError::Serve)
     }
+}
+
+/// Rebuilds the search index of the site in `settings` from its database,
+/// reporting (done, total) as it goes; analyses any article not analysed yet
+/// first. Fails while `masthead serve` holds the index.
+pub async fn reindex(settings: &Settings, progress: impl FnMut(usize, usize)) -> Result<usize, StartError> {
+    let (store, newsroom) = open_newsroom(settings).await?;
+    newsroom.analyse_pending(false).await.map_err(|e| StartError::Newsroom(e.to_string()))?;
+    let shared: Arc<dyn Store> = store.clone();
+    let search = masthead_search::SearchService::open(&settings.search_dir(), shared, false)
+        .await
+        .map_err(StartError::Search)?;
+    let count = search.rebuild(progress).await.map_err(StartError::Search)?;
+    store.close().await;
+    Ok(count)
 }
 
 /// Binds the listening socket, explaining the usual failures.

@@ -27,6 +27,14 @@ enum Command {
     User(commands::user::UserArgs),
     /// Generate a large realistic site, for benchmarks and load tests.
     Demo(commands::demo::DemoArgs),
+    /// Rebuild the search index from the database (with a progress bar).
+    Reindex(commands::reindex::ReindexArgs),
+    /// Find the people, organisations, places and quotations in plain-text articles, and rank how they relate.
+    ///
+    /// Prints one JSON object per file (JSON Lines): {"id", "entities", "quotes", "related"}.
+    Analyze(commands::analyze::AnalyzeArgs),
+    /// Score the analysis against hand-labelled articles (NAME.txt beside NAME.gold.json).
+    Evaluate(commands::analyze::EvaluateArgs),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +47,9 @@ fn main() -> ExitCode {
         Command::Serve(args) => commands::serve::run(args),
         Command::User(args) => commands::user::run(args),
         Command::Demo(args) => commands::demo::run(args),
+        Command::Reindex(args) => commands::reindex::run(args),
+        Command::Analyze(args) => commands::analyze::run(args),
+        Command::Evaluate(args) => commands::analyze::evaluate(args),
     }
 }
 

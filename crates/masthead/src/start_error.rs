@@ -40,12 +40,24 @@ pub enum StartError {
     Jobs(masthead_jobs::JobError),
     /// The newsroom could not be read.
     Newsroom(String),
+    /// The search index could not be opened or built.
+    Search(masthead_search::SearchError),
 }
 
 impl fmt::Display for StartError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Newsroom(message) => write!(f, "the newsroom cannot start: {message}"),
+            Self::Search(error) if error.to_string().contains("LockBusy") => write!(
+                f,
+                "the search index is in use by another Masthead process on this data directory \
+                 (is `masthead serve` running?); stop it first"
+            ),
+            Self::Search(error) => write!(
+                f,
+                "{error}. The index holds nothing the database does not: delete the data directory's \
+                 search/ folder and start again to rebuild it"
+            ),
             Self::DataDir { path, source } => write!(
                 f,
                 "cannot use the data directory {}: {source}. Choose another one with --data-dir \

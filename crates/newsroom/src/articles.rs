@@ -1,7 +1,7 @@
 //! Articles in the newsroom: drafts, saves, revisions, the workflow and corrections.
 
 use masthead_content::{
-    Action, Article, ArticleDraft, ArticleId, ArticleSummary, Change, Correction, Headline, MediaId, NewArticle,
+    Action, Article, ArticleDraft, ArticleId, ArticleSummary, Correction, Headline, MediaId, NewArticle,
     Revision, Slug, Status, Tag, Transition, User,
 };
 use masthead_storage::{NewsroomFilter, PageRequest, Paged, RevisionSummary};
@@ -77,7 +77,7 @@ impl Newsroom {
         self.load(id).await
     }
 
-    async fn load(&self, id: ArticleId) -> NewsroomResult<Article> {
+    pub(crate) async fn load(&self, id: ArticleId) -> NewsroomResult<Article> {
         self.store.article(id).await?.ok_or_else(|| NewsroomError::NotFound(format!("Article {id}")))
     }
 
@@ -97,7 +97,9 @@ impl Newsroom {
                 owner: Some(actor.id),
             })
             .await?;
-        self.load(id).await
+        let created = self.load(id).await?;
+        self.analyse(&created).await?;
+        Ok(created)
     }
 
     /// Saves new fields over `expected_revision`, the revision the writer
@@ -114,8 +116,9 @@ impl Newsroom {
         let draft = self.check_draft(actor, input).await?;
         self.store.save_article(id, expected_revision, &draft, &actor.name, OffsetDateTime::now_utc()).await?;
         let saved = self.load(id).await?;
+        self.analyse(&saved).await?;
         if saved.status == Status::Published {
-            self.report(&Change::article(&saved, Some(&article)));
+            self.report_article(&saved, Some(&article)).await?;
             self.announce(&saved).await?;
         }
         Ok(saved)
@@ -162,7 +165,7 @@ impl Newsroom {
         }
         let changed = self.load(id).await?;
         if to == Status::Published || article.status == Status::Published {
-            self.report(&Change::article(&changed, Some(&article)));
+            self.report_article(&changed, Some(&article)).await?;
             self.announce(&changed).await?;
         }
         tracing::info!(article = %id, step = step.as_str(), by = %actor.email, "workflow step");
@@ -186,7 +189,7 @@ impl Newsroom {
         }
         self.store.change_status(due.article, Status::Scheduled, Status::Published, Some(due.at), now).await?;
         let published = self.load(due.article).await?;
-        self.report(&Change::article(&published, None));
+        self.report_article(&published, None).await?;
         self.announce(&published).await?;
         tracing::info!(article = %due.article, at = %due.at, "scheduled article published");
         Ok(true)
@@ -211,7 +214,7 @@ impl Newsroom {
         let correction = Correction { note: note.to_owned(), issued_at: OffsetDateTime::now_utc() };
         self.store.add_correction(id, &correction).await?;
         let corrected = self.load(id).await?;
-        self.report(&Change::article(&corrected, None));
+        self.report_article(&corrected, None).await?;
         self.announce(&corrected).await?;
         Ok(corrected)
     }

@@ -10,12 +10,14 @@
 //! - [`accounts`]: users, argon2id passwords, sessions, API tokens, sign-in throttling.
 //! - [`articles`]: drafts, saves with optimistic locking, revisions, the workflow, corrections.
 //! - [`media`]: image uploads and their resized copies.
+//! - [`intelligence`]: topic suggestions, quotations and pinned related stories.
 //! - [`jobs`]: the background jobs the newsroom queues (scheduled publication, image variants).
 
 pub mod accounts;
 pub mod articles;
 pub mod diff;
 mod error;
+pub mod intelligence;
 pub mod jobs;
 pub mod media;
 pub mod moderation;

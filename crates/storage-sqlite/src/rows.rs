@@ -121,3 +121,19 @@ pub(crate) fn comment(row: &SqliteRow) -> Result<Comment, StorageError> {
         posted_at: time(row, "posted_at")?,
     })
 }
+
+pub(crate) fn topic(row: &SqliteRow) -> Result<masthead_content::Topic, StorageError> {
+    Ok(masthead_content::Topic {
+        slug: slug(row, "topic")?,
+        name: text(row, "name")?,
+        kind: masthead_content::TopicKind::parse(&text(row, "kind")?)?,
+    })
+}
+
+pub(crate) fn quote(row: &SqliteRow) -> Result<masthead_content::ArticleQuote, StorageError> {
+    Ok(masthead_content::ArticleQuote {
+        text: text(row, "text")?,
+        speaker: optional_text(row, "speaker")?,
+        speaker_topic: optional_text(row, "speaker_topic")?.map(|s| Slug::parse(&s)).transpose()?,
+    })
+}

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use masthead_content::{
-    Article, ArticleDraft, ArticleId, ArticleSummary, Author, Comment, CommentId, CommentStatus, Correction, Email,
-    Media, MediaId, MediaVariant, NewArticle, NewComment, NewMedia, Revision, Role, Section, Slug, Status, Tag, User,
-    UserId,
+    Article, ArticleDraft, ArticleId, ArticleQuote, ArticleSummary, ArticleTopic, Author, Comment, CommentId,
+    CommentStatus, Correction, Email, Media, MediaId, MediaVariant, NewArticle, NewComment, NewMedia, Revision, Role,
+    Section, Slug, Status, Tag, Topic, TopicQuote, TopicState, User, UserId,
 };
 use masthead_storage::{
     ArticleLocation, ArticleLookup, ClaimedJob, HeldComment, ImportedArticle, Listing, NewUser, NewsroomFilter,
@@ -271,6 +271,10 @@ fn listing_filter(listing: &Listing) -> (&'static str, Option<&str>) {
         ),
         Listing::Author(slug) => (
             "a.id IN (SELECT aa.article_id FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE au.slug = ?)",
+            Some(slug.as_str()),
+        ),
+        Listing::Topic(slug) => (
+            "a.id IN (SELECT t.article_id FROM article_topics t WHERE t.topic = ? AND t.state = 'confirmed')",
             Some(slug.as_str()),
         ),
     }
@@ -1625,6 +1629,232 @@ impl Store for SqliteStore {
         .await
         .map_err(database_error)?;
         Ok(())
+    }
+
+    async fn save_analysis(
+        &self,
+        article: ArticleId,
+        revision: u32,
+        topics: &[ArticleTopic],
+        quotes: &[ArticleQuote],
+    ) -> StorageResult<()> {
+        let id = article.to_string();
+        let mut tx = self.pool.begin().await.map_err(database_error)?;
+        // Suggestions are replaced; an editor's decisions stay, with fresh measurements.
+        sqlx::query("DELETE FROM article_topics WHERE article_id = ? AND state = 'suggested'")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(database_error)?;
+        for topic in topics {
+            sqlx::query(
+                "INSERT INTO article_topics (article_id, topic, name, kind, salience, mentions, role, state) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
+                 ON CONFLICT (article_id, topic) DO UPDATE SET \
+                 salience = excluded.salience, mentions = excluded.mentions, role = excluded.role",
+            )
+            .bind(&id)
+            .bind(topic.topic.slug.as_str())
+            .bind(&topic.topic.name)
+            .bind(topic.topic.kind.as_str())
+            .bind(topic.salience)
+            .bind(i64::from(topic.mentions))
+            .bind(topic.role.as_deref())
+            .bind(topic.state.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(database_error)?;
+        }
+        sqlx::query("DELETE FROM article_quotes WHERE article_id = ?")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(database_error)?;
+        for (position, quote) in quotes.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO article_quotes (article_id, position, text, speaker, speaker_topic) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(&id)
+            .bind(position as i64)
+            .bind(&quote.text)
+            .bind(quote.speaker.as_deref())
+            .bind(quote.speaker_topic.as_ref().map(Slug::as_str))
+            .execute(&mut *tx)
+            .await
+            .map_err(database_error)?;
+        }
+        sqlx::query(
+            "INSERT INTO article_analyses (article_id, revision) VALUES (?, ?) \
+             ON CONFLICT (article_id) DO UPDATE SET revision = excluded.revision",
+        )
+        .bind(&id)
+        .bind(i64::from(revision))
+        .execute(&mut *tx)
+        .await
+        .map_err(database_error)?;
+        tx.commit().await.map_err(database_error)
+    }
+
+    async fn article_topics(&self, article: ArticleId) -> StorageResult<Vec<ArticleTopic>> {
+        sqlx::query(
+            "SELECT topic, name, kind, salience, mentions, role, state FROM article_topics \
+             WHERE article_id = ? ORDER BY salience DESC, name",
+        )
+        .bind(article.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(database_error)?
+        .iter()
+        .map(|row| {
+            Ok(ArticleTopic {
+                topic: rows::topic(row)?,
+                salience: row.try_get::<f64, _>("salience").map_err(database_error)?,
+                mentions: u32::try_from(row.try_get::<i64, _>("mentions").map_err(database_error)?).unwrap_or(0),
+                role: rows::optional_text(row, "role")?,
+                state: TopicState::parse(&rows::text(row, "state")?)?,
+            })
+        })
+        .collect()
+    }
+
+    async fn set_topic_state(&self, article: ArticleId, topic: &Slug, state: TopicState) -> StorageResult<()> {
+        let changed = sqlx::query("UPDATE article_topics SET state = ? WHERE article_id = ? AND topic = ?")
+            .bind(state.as_str())
+            .bind(article.to_string())
+            .bind(topic.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(database_error)?;
+        if changed.rows_affected() == 0 {
+            return Err(StorageError::NotFound(format!("topic {topic} of article {article}")));
+        }
+        Ok(())
+    }
+
+    async fn add_topic(&self, article: ArticleId, topic: &Topic) -> StorageResult<()> {
+        sqlx::query(
+            "INSERT INTO article_topics (article_id, topic, name, kind, salience, mentions, role, state) \
+             VALUES (?, ?, ?, ?, 0, 0, NULL, 'confirmed') \
+             ON CONFLICT (article_id, topic) DO UPDATE SET state = 'confirmed'",
+        )
+        .bind(article.to_string())
+        .bind(topic.slug.as_str())
+        .bind(&topic.name)
+        .bind(topic.kind.as_str())
+        .execute(&self.pool)
+        .await
+        .map_err(database_error)?;
+        Ok(())
+    }
+
+    async fn article_quotes(&self, article: ArticleId) -> StorageResult<Vec<ArticleQuote>> {
+        sqlx::query("SELECT text, speaker, speaker_topic FROM article_quotes WHERE article_id = ? ORDER BY position")
+            .bind(article.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(database_error)?
+            .iter()
+            .map(rows::quote)
+            .collect()
+    }
+
+    async fn topic(&self, slug: &Slug) -> StorageResult<Option<Topic>> {
+        sqlx::query(
+            "SELECT t.topic, t.name, t.kind FROM article_topics t JOIN articles a ON a.id = t.article_id \
+             WHERE t.topic = ? AND t.state = 'confirmed' AND a.status = 'published' \
+             ORDER BY length(t.name) DESC, t.name LIMIT 1",
+        )
+        .bind(slug.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(database_error)?
+        .as_ref()
+        .map(rows::topic)
+        .transpose()
+    }
+
+    async fn topic_quotes(&self, topic: &Slug, limit: u32) -> StorageResult<Vec<TopicQuote>> {
+        sqlx::query(
+            "SELECT q.text, q.speaker, q.speaker_topic, a.id, a.headline, a.slug, s.slug AS section_slug \
+             FROM article_quotes q JOIN articles a ON a.id = q.article_id JOIN sections s ON s.id = a.section_id \
+             WHERE q.speaker_topic = ? AND a.status = 'published' \
+             ORDER BY a.published_at DESC, q.position LIMIT ?",
+        )
+        .bind(topic.as_str())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(database_error)?
+        .iter()
+        .map(|row| {
+            Ok(TopicQuote {
+                quote: rows::quote(row)?,
+                article: rows::article_id(row, "id")?,
+                headline: rows::text(row, "headline")?,
+                url: format!("/{}/{}", rows::text(row, "section_slug")?, rows::text(row, "slug")?),
+            })
+        })
+        .collect()
+    }
+
+    async fn articles_needing_analysis(&self, limit: u32) -> StorageResult<Vec<ArticleId>> {
+        sqlx::query(
+            "SELECT a.id FROM articles a LEFT JOIN article_analyses n ON n.article_id = a.id \
+             WHERE n.revision IS NULL OR n.revision <> a.revision ORDER BY a.id LIMIT ?",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(database_error)?
+        .iter()
+        .map(|row| rows::article_id(row, "id"))
+        .collect()
+    }
+
+    async fn published_article_ids(&self) -> StorageResult<Vec<ArticleId>> {
+        sqlx::query("SELECT id FROM articles WHERE status = 'published' ORDER BY published_at, id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(database_error)?
+            .iter()
+            .map(|row| rows::article_id(row, "id"))
+            .collect()
+    }
+
+    async fn related_pins(&self, article: ArticleId) -> StorageResult<Vec<ArticleId>> {
+        sqlx::query("SELECT target_id FROM related_pins WHERE article_id = ? ORDER BY position")
+            .bind(article.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(database_error)?
+            .iter()
+            .map(|row| rows::article_id(row, "target_id"))
+            .collect()
+    }
+
+    async fn set_related_pins(&self, article: ArticleId, targets: &[ArticleId]) -> StorageResult<()> {
+        let id = article.to_string();
+        let mut tx = self.pool.begin().await.map_err(database_error)?;
+        sqlx::query("DELETE FROM related_pins WHERE article_id = ?")
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(database_error)?;
+        for (position, target) in targets.iter().enumerate() {
+            sqlx::query("INSERT INTO related_pins (article_id, position, target_id) VALUES (?, ?, ?)")
+                .bind(&id)
+                .bind(position as i64)
+                .bind(target.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| match &e {
+                    sqlx::Error::Database(d) if d.message().contains("FOREIGN KEY") => {
+                        StorageError::NotFound(format!("article {target}"))
+                    }
+                    _ => database_error(e),
+                })?;
+        }
+        tx.commit().await.map_err(database_error)
     }
 }
 

@@ -9,8 +9,9 @@
 
 use async_trait::async_trait;
 use masthead_content::{
-    Article, ArticleDraft, ArticleId, ArticleSummary, Author, Comment, CommentId, CommentStatus, Correction, Email,
-    Media, MediaId, MediaVariant, NewArticle, NewComment, NewMedia, Revision, Section, Slug, Status, Tag, User, UserId,
+    Article, ArticleDraft, ArticleId, ArticleQuote, ArticleSummary, ArticleTopic, Author, Comment, CommentId,
+    CommentStatus, Correction, Email, Media, MediaId, MediaVariant, NewArticle, NewComment, NewMedia, Revision, Section,
+    Slug, Status, Tag, Topic, TopicQuote, TopicState, User, UserId,
 };
 use time::OffsetDateTime;
 
@@ -233,4 +234,38 @@ pub trait Store: Send + Sync + 'static {
     async fn site_setting(&self, key: &str) -> StorageResult<Option<String>>;
     /// Stores a site-wide setting.
     async fn set_site_setting(&self, key: &str, value: &str) -> StorageResult<()>;
+
+    // Newsroom intelligence.
+
+    /// Stores the analysis of an article's `revision`: its entities become
+    /// topic suggestions (an editor's confirmed or removed topics keep their
+    /// state; suggestions no longer found go), and its quotations replace
+    /// the earlier ones.
+    async fn save_analysis(
+        &self,
+        article: ArticleId,
+        revision: u32,
+        topics: &[ArticleTopic],
+        quotes: &[ArticleQuote],
+    ) -> StorageResult<()>;
+    /// An article's topics in every state, most salient first.
+    async fn article_topics(&self, article: ArticleId) -> StorageResult<Vec<ArticleTopic>>;
+    /// Records an editor's decision on one of an article's topics.
+    async fn set_topic_state(&self, article: ArticleId, topic: &Slug, state: TopicState) -> StorageResult<()>;
+    /// Adds a topic an editor chose (confirmed), or confirms it if suggested.
+    async fn add_topic(&self, article: ArticleId, topic: &Topic) -> StorageResult<()>;
+    /// An article's quotations, in order.
+    async fn article_quotes(&self, article: ArticleId) -> StorageResult<Vec<ArticleQuote>>;
+    /// A topic confirmed on at least one published article.
+    async fn topic(&self, slug: &Slug) -> StorageResult<Option<Topic>>;
+    /// Quotations by the topic (a person or organisation) in published articles, newest first.
+    async fn topic_quotes(&self, topic: &Slug, limit: u32) -> StorageResult<Vec<TopicQuote>>;
+    /// Articles whose current revision has not been analysed.
+    async fn articles_needing_analysis(&self, limit: u32) -> StorageResult<Vec<ArticleId>>;
+    /// Every published article's id.
+    async fn published_article_ids(&self) -> StorageResult<Vec<ArticleId>>;
+    /// The related stories an editor pinned to an article, in order.
+    async fn related_pins(&self, article: ArticleId) -> StorageResult<Vec<ArticleId>>;
+    /// Replaces an article's pinned related stories.
+    async fn set_related_pins(&self, article: ArticleId, targets: &[ArticleId]) -> StorageResult<()>;
 }

@@ -12,6 +12,8 @@ pub enum Listing {
     Tag(Slug),
     /// Articles with this author in the byline.
     Author(Slug),
+    /// Articles an editor confirmed this topic on.
+    Topic(Slug),
 }
 
 /// A 1-based page number and a page size.

@@ -229,7 +229,7 @@ impl ChangeListener for PageCache {
 pub fn tags_for(change: &Change) -> Vec<String> {
     let mut tags = Vec::new();
     match change {
-        Change::Article { id, sections, tags: subjects, authors } => {
+        Change::Article { id, sections, tags: subjects, authors, topics } => {
             tags.push(format!("article:{id}"));
             tags.push("sitemap".to_owned());
             for kind in ["list", "feed"] {
@@ -237,6 +237,7 @@ pub fn tags_for(change: &Change) -> Vec<String> {
                 tags.extend(sections.iter().map(|s| format!("{kind}:section:{s}")));
                 tags.extend(subjects.iter().map(|t| format!("{kind}:tag:{t}")));
                 tags.extend(authors.iter().map(|a| format!("{kind}:author:{a}")));
+                tags.extend(topics.iter().map(|t| format!("{kind}:topic:{t}")));
             }
         }
         // Comment counts show on listing cards; feeds and sitemaps carry none.
@@ -262,7 +263,7 @@ fn path_tags(path: &str) -> Option<Vec<String>> {
         [] => "list:all".to_owned(),
         [file] if is_feed(file) => "feed:all".to_owned(),
         ["sitemap.xml"] | ["robots.txt"] | ["sitemaps", _] => "sitemap".to_owned(),
-        ["tag" | "author", _] | ["tag" | "author", _, _] => {
+        ["tag" | "author" | "topic", _] | ["tag" | "author" | "topic", _, _] => {
             let (kind, slug) = (segments[0], segments[1]);
             match segments.get(2) {
                 None => format!("list:{kind}:{slug}"),

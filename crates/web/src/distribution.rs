@@ -77,6 +77,7 @@ pub(crate) enum Subject {
     Section(String),
     Tag(String),
     Author(String),
+    Topic(String),
 }
 
 /// `GET /feed.xml` and its siblings, and the same under a section, tag or author.
@@ -108,6 +109,12 @@ pub(crate) async fn serve_feed(
             let path = format!("/tag/{}", tag.slug);
             let description = format!("The latest about {} from {}.", tag.name, config.site_name);
             (Listing::Tag(tag.slug), format!("{} | {}", tag.name, config.site_name), description, path)
+        }
+        Subject::Topic(slug) => {
+            let topic = store.topic(&parse(&slug)?).await?.ok_or(AppError::NotFound)?;
+            let path = format!("/topic/{}", topic.slug);
+            let description = format!("Articles about {} in {}.", topic.name, config.site_name);
+            (Listing::Topic(topic.slug), format!("{} | {}", topic.name, config.site_name), description, path)
         }
         Subject::Author(slug) => {
             let author = store.author(&parse(&slug)?).await?.ok_or(AppError::NotFound)?;
@@ -145,7 +152,7 @@ pub(crate) async fn serve_feed(
 }
 
 async fn entry(state: &AppState, article: &Article) -> Result<Entry, AppError> {
-    let html = crate::reader::article::render_body(state, article).await?;
+    let html = crate::reader::article::render_body(state, article, &article.body_source).await?;
     let published = article.published_at.unwrap_or(article.updated_at);
     let mut categories = vec![article.section.name.clone()];
     categories.extend(article.tags.iter().map(|t| t.name.clone()));

@@ -32,6 +32,9 @@ pub enum AppError {
     /// A template failed to render.
     #[error("template error: {0}")]
     Template(#[from] minijinja::Error),
+    /// The search index failed.
+    #[error(transparent)]
+    Search(#[from] masthead_search::SearchError),
 }
 
 /// Marks a response as an error for the middleware to render.
@@ -51,7 +54,7 @@ impl IntoResponse for AppError {
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, message.clone(), None),
             Self::Unavailable(message) => (StatusCode::SERVICE_UNAVAILABLE, message.clone(), None),
             Self::Storage(StorageError::NotFound(_)) => (StatusCode::NOT_FOUND, String::new(), None),
-            Self::Storage(_) | Self::Template(_) => {
+            Self::Storage(_) | Self::Template(_) | Self::Search(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, String::new(), Some(describe(&self)))
             }
         };
@@ -131,6 +134,8 @@ mod tests {
             media_dir: "/nonexistent".into(),
             templates_dir: "/nonexistent".into(),
             websub_hub: None,
+            read_also_links: 2,
+            read_also_every: 3,
         };
         // A closed pool fails every query the way a database that went away does.
         let store = SqliteStore::in_memory().await.unwrap();
@@ -143,7 +148,11 @@ mod tests {
         let desk_store = SqliteStore::in_memory().await.unwrap();
         let comments = masthead_comments::CommentDesk::open(Arc::new(desk_store)).await.unwrap();
         let cache = Arc::new(crate::PageCache::new(1 << 20));
-        let app = router(AppState::new(newsroom, comments, cache, config).unwrap());
+        let index_dir = tempfile::tempdir().unwrap();
+        let search_store = SqliteStore::in_memory().await.unwrap();
+        let search =
+            masthead_search::SearchService::open(index_dir.path(), Arc::new(search_store), false).await.unwrap();
+        let app = router(AppState::new(newsroom, comments, cache, search, config).unwrap());
         for path in ["/", "/world", "/world/some-story", "/tag/x", "/feed.xml", "/sitemap.xml", "/sitemaps/news.xml"] {
             let response = app.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
             assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR, "{path}");

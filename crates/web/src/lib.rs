@@ -61,6 +61,10 @@ pub struct WebConfig {
     pub templates_dir: PathBuf,
     /// WebSub hub that feeds advertise, if any.
     pub websub_hub: Option<String>,
+    /// Related-story links placed inside an article's text.
+    pub read_also_links: usize,
+    /// Paragraphs before the first inline related-story link and between links.
+    pub read_also_every: usize,
 }
 
 /// What every handler shares.
@@ -72,6 +76,7 @@ struct Shared {
     newsroom: masthead_newsroom::Newsroom,
     comments: masthead_comments::CommentDesk,
     cache: Arc<PageCache>,
+    search: Arc<masthead_search::SearchService>,
     config: WebConfig,
     templates: templates::Templates,
     assets: assets::Assets,
@@ -83,12 +88,17 @@ impl AppState {
         newsroom: masthead_newsroom::Newsroom,
         comments: masthead_comments::CommentDesk,
         cache: Arc<PageCache>,
+        search: Arc<masthead_search::SearchService>,
         config: WebConfig,
     ) -> Result<Self, TemplateError> {
         let templates = templates::Templates::load(&config.templates_dir)?;
         let store = newsroom.store().clone();
         let assets = assets::Assets::built_in();
-        Ok(Self(Arc::new(Shared { store, newsroom, comments, cache, config, templates, assets })))
+        Ok(Self(Arc::new(Shared { store, newsroom, comments, cache, search, config, templates, assets })))
+    }
+
+    fn search(&self) -> &masthead_search::SearchService {
+        &self.0.search
     }
 
     fn cache(&self) -> &PageCache {
@@ -159,6 +169,12 @@ pub fn router(state: AppState) -> Router {
                 }),
             )
             .route(
+                &format!("/topic/{{slug}}/{file}"),
+                get(move |State(state): State<AppState>, Path(slug): Path<String>, headers: HeaderMap| async move {
+                    serve_feed(&state, &headers, Subject::Topic(slug), format).await
+                }),
+            )
+            .route(
                 &format!("/author/{{slug}}/{file}"),
                 get(move |State(state): State<AppState>, Path(slug): Path<String>, headers: HeaderMap| async move {
                     serve_feed(&state, &headers, Subject::Author(slug), format).await
@@ -175,6 +191,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sitemaps/{file}", get(distribution::serve_sitemap))
         .route("/tag/{slug}", get(reader::listing::show_tag))
         .route("/author/{slug}", get(reader::listing::show_author))
+        .route("/topic/{slug}", get(reader::listing::show_topic))
         .route("/{section}", get(reader::listing::show_section))
         .route("/{section}/{slug}", get(reader::article::show_article))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), cache::serve_cached));
@@ -182,6 +199,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pages)
         .merge(admin_routes)
         .route("/assets/{file}", get(assets::serve_asset))
+        .route("/search", get(reader::search::show_search))
+        .route("/search.json", get(reader::search::search_json))
         .route("/{section}/{slug}/comments", post(reader::article::post_comment))
         .nest_service("/media", media)
         .fallback(reader::not_found)

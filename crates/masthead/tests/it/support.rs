@@ -36,6 +36,8 @@ pub fn test_settings(data_dir: &std::path::Path) -> Settings {
         language: "en".into(),
         page_size: 10,
         websub_hub: None,
+        read_also_links: 2,
+        read_also_every: 3,
         demo: true,
         log: "warn".into(),
     }

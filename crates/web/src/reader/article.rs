@@ -25,6 +25,10 @@ struct ArticlePageView {
     comment_count: usize,
     comment_form: CommentFormView,
     json_ld: String,
+    /// Related stories not already linked in the text.
+    related: Vec<LinkView>,
+    /// The people, organisations and places an editor confirmed, most central first.
+    topics: Vec<LinkView>,
 }
 
 #[derive(Serialize)]
@@ -143,21 +147,86 @@ async fn article_page_tagged(
     reply: Option<&str>,
 ) -> Result<(String, Vec<String>), AppError> {
     let mut tags = vec![format!("article:{}", article.id)];
-    let named = masthead_markup::referenced_articles(&article.body_source);
+    let related = related_stories(state, article).await?;
+    let named = masthead_markup::referenced_articles(&related.body_source);
     for link in state.store().published_links(&named).await? {
         tags.push(format!("article:{}", link.id));
     }
-    Ok((article_page(state, article, form, reply).await?, tags))
+    tags.extend(related.block.iter().map(|story| format!("article:{}", story.id)));
+    Ok((article_page(state, article, &related, form, reply).await?, tags))
+}
+
+/// The related stories an article page shows: inline "READ ALSO" links
+/// (when the body names none itself) and a block after the text.
+struct RelatedStories {
+    /// The body with the inline links in place.
+    body_source: String,
+    /// The stories for the block at the end.
+    block: Vec<RelatedLink>,
+}
+
+struct RelatedLink {
+    id: masthead_content::ArticleId,
+    headline: String,
+    url: String,
+    slug: Slug,
+}
+
+/// Stories in the related block after the text.
+const RELATED_BLOCK: usize = 4;
+
+/// The editor's pinned stories first, then the ranked suggestions.
+async fn related_stories(state: &AppState, article: &Article) -> Result<RelatedStories, AppError> {
+    let in_body = masthead_markup::referenced_articles(&article.body_source);
+    let mut chosen: Vec<RelatedLink> = Vec::new();
+    let pinned = state.store().related_pins(article.id).await?;
+    for id in pinned {
+        if let Some(other) = state.store().article(id).await?
+            && other.status == masthead_content::Status::Published
+        {
+            chosen.push(RelatedLink {
+                id,
+                headline: other.headline.to_string(),
+                url: article_url(&other.section.slug, &other.slug),
+                slug: other.slug,
+            });
+        }
+    }
+    let wanted = state.config().read_also_links + RELATED_BLOCK;
+    if chosen.len() < wanted {
+        for story in state.search().related(article.id, wanted + in_body.len()).await? {
+            let Ok(id) = masthead_content::ArticleId::parse(&story.id) else { continue };
+            let slug = story.url.rsplit('/').next().and_then(|s| Slug::parse(s).ok());
+            let Some(slug) = slug else { continue };
+            if chosen.iter().any(|c| c.id == id) || in_body.contains(&slug) {
+                continue;
+            }
+            chosen.push(RelatedLink { id, headline: story.headline, url: story.url, slug });
+        }
+    }
+    chosen.truncate(wanted);
+    let body_source = if in_body.is_empty() && state.config().read_also_links > 0 {
+        let inline: Vec<Slug> = chosen.iter().take(state.config().read_also_links).map(|c| c.slug.clone()).collect();
+        let source = masthead_markup::with_read_also(&article.body_source, &inline, state.config().read_also_every);
+        let placed = masthead_markup::referenced_articles(&source);
+        chosen.retain(|c| !placed.contains(&c.slug));
+        source
+    } else {
+        article.body_source.clone()
+    };
+    chosen.truncate(RELATED_BLOCK);
+    Ok(RelatedStories { body_source, block: chosen })
 }
 
 /// The whole article page, with the comment form in the given state.
 async fn article_page(
     state: &AppState,
     article: &Article,
+    related: &RelatedStories,
     mut form: CommentFormView,
     reply: Option<&str>,
 ) -> Result<String, AppError> {
-    let body_html = render_body(state, article).await?;
+    let body_html = render_body(state, article, &related.body_source).await?;
     let comments = state.store().approved_comments(article.id).await?;
     let canonical = format!("{}{}", state.config().site_url, article_url(&article.section.slug, &article.slug));
     form.open = state.comments().open_for(article).await?;
@@ -176,6 +245,16 @@ async fn article_page(
         comments: thread(&comments),
         comment_form: form,
         article: article_view(state, article, body_html),
+        related: related.block.iter().map(|r| LinkView { name: r.headline.clone(), url: r.url.clone() }).collect(),
+        topics: state
+            .store()
+            .article_topics(article.id)
+            .await?
+            .into_iter()
+            .filter(|t| t.state == masthead_content::TopicState::Confirmed)
+            .take(8)
+            .map(|t| LinkView { name: t.topic.name, url: format!("/topic/{}", t.topic.slug) })
+            .collect(),
     };
     Ok(state.0.templates.render("article.html", &view)?)
 }
@@ -262,7 +341,8 @@ pub(crate) async fn post_comment(
                     body: submission.body,
                     ..CommentFormView::default()
                 };
-                let html = article_page(&state, &article, form, Some(&submission.reply_to)).await?;
+                let related = related_stories(&state, &article).await?;
+                let html = article_page(&state, &article, &related, form, Some(&submission.reply_to)).await?;
                 let mut page = HtmlPage(html).into_response();
                 *page.status_mut() = status;
                 page
@@ -283,8 +363,8 @@ fn form_urlencoded(body: &[u8]) -> HashMap<String, String> {
 }
 
 /// Renders the body with its "read also" links resolved to current headlines.
-pub(crate) async fn render_body(state: &AppState, article: &Article) -> Result<String, AppError> {
-    let rendered = render_source(state, &article.body_source).await?;
+pub(crate) async fn render_body(state: &AppState, article: &Article, source: &str) -> Result<String, AppError> {
+    let rendered = render_source(state, source).await?;
     for problem in &rendered.problems {
         tracing::warn!(article.slug = %article.slug, %problem, "article {} has a body problem: {problem}", article.slug);
     }

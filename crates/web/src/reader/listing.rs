@@ -20,6 +20,15 @@ struct ListingView {
     pagination: PaginationView,
     feeds: Vec<FeedLinkView>,
     json_ld: String,
+    /// On a person's or organisation's topic page: what they said.
+    quotes: Vec<TopicQuoteView>,
+}
+
+#[derive(Serialize)]
+struct TopicQuoteView {
+    text: String,
+    headline: String,
+    url: String,
 }
 
 /// What a listing page is about.
@@ -30,6 +39,7 @@ struct Subject {
     description: String,
     path: String,
     section: Option<Slug>,
+    quotes: Vec<TopicQuoteView>,
 }
 
 /// `GET /{section}`
@@ -47,6 +57,7 @@ pub(crate) async fn show_section(
         description: section.description,
         path: format!("/{slug}"),
         section: Some(slug),
+        quotes: Vec::new(),
     };
     render(&state, subject, query.as_deref()).await
 }
@@ -66,6 +77,7 @@ pub(crate) async fn show_tag(
         title: tag.name,
         path: format!("/tag/{slug}"),
         section: None,
+        quotes: Vec::new(),
     };
     render(&state, subject, query.as_deref()).await
 }
@@ -85,6 +97,39 @@ pub(crate) async fn show_author(
         description: author.bio,
         path: format!("/author/{slug}"),
         section: None,
+        quotes: Vec::new(),
+    };
+    render(&state, subject, query.as_deref()).await
+}
+
+/// `GET /topic/{slug}`: a person, organisation or place, its articles
+/// and, for people and organisations, what they said.
+pub(crate) async fn show_topic(
+    State(state): State<AppState>,
+    Path(topic): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<HtmlPage, AppError> {
+    let slug = Slug::parse(&topic).map_err(|_| AppError::NotFound)?;
+    let topic = state.store().topic(&slug).await?.ok_or(AppError::NotFound)?;
+    let quotes = if topic.kind == masthead_content::TopicKind::Place {
+        Vec::new()
+    } else {
+        state
+            .store()
+            .topic_quotes(&slug, 10)
+            .await?
+            .into_iter()
+            .map(|q| TopicQuoteView { text: q.quote.text, headline: q.headline, url: q.url })
+            .collect()
+    };
+    let subject = Subject {
+        listing: Listing::Topic(slug.clone()),
+        kind: topic.kind.label(),
+        description: format!("The latest articles about {}.", topic.name),
+        title: topic.name,
+        path: format!("/topic/{slug}"),
+        section: None,
+        quotes,
     };
     render(&state, subject, query.as_deref()).await
 }
@@ -119,6 +164,7 @@ async fn render(state: &AppState, subject: Subject, query: Option<&str>) -> Resu
         description: subject.description,
         articles: found.items.iter().map(CardView::from).collect(),
         pagination: PaginationView::new(&subject.path, number, found.page_count()),
+        quotes: subject.quotes,
     };
     Ok(HtmlPage(state.0.templates.render("listing.html", &view)?))
 }

@@ -4,6 +4,7 @@
 pub(crate) mod article;
 pub(crate) mod home;
 pub(crate) mod listing;
+pub(crate) mod search;
 
 use masthead_content::Slug;
 use serde::Serialize;

@@ -1,0 +1,174 @@
+//! Keeping a site's index in step with its database.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use masthead_content::{ArticleId, Change, ChangeListener, Status, TopicState};
+use masthead_storage::Store;
+use tokio::sync::mpsc;
+
+use crate::{IndexedArticle, RelatedStory, SearchIndex, SearchQuery, SearchResult, SearchResults};
+
+/// A site's search index, its database, and the background task that
+/// applies changes to the index.
+pub struct SearchService {
+    index: Arc<SearchIndex>,
+    store: Arc<dyn Store>,
+    changes: mpsc::UnboundedSender<ArticleId>,
+    /// Changes reported so far.
+    queued: AtomicU64,
+    /// Changes applied so far (visible to searches).
+    applied: tokio::sync::watch::Sender<u64>,
+}
+
+impl SearchService {
+    /// Opens the index in `dir`. With `sync`, brings it in step with the
+    /// database: rebuilt when new, corrupt or holding a different number of
+    /// articles than the database publishes. Must run inside a Tokio runtime.
+    pub async fn open(dir: &Path, store: Arc<dyn Store>, sync: bool) -> SearchResult<Arc<Self>> {
+        let dir = dir.to_owned();
+        let (index, fresh) = tokio::task::spawn_blocking(move || SearchIndex::open(&dir))
+            .await
+            .map_err(|e| crate::SearchError::Index(tantivy::TantivyError::InternalError(e.to_string())))??;
+        let index = Arc::new(index);
+        let (changes, receiver) = mpsc::unbounded_channel();
+        let (applied, _) = tokio::sync::watch::channel(0);
+        let service = Arc::new(Self { index, store, changes, queued: AtomicU64::new(0), applied });
+        let published = service.store.published_article_ids().await?.len() as u64;
+        if sync && (fresh || service.index.len() != published) {
+            let started = std::time::Instant::now();
+            let count = service.rebuild(|_, _| {}).await?;
+            tracing::info!(articles = count, "search index rebuilt in {:.1?}", started.elapsed());
+        }
+        tokio::spawn(apply_changes(Arc::downgrade(&service), receiver));
+        Ok(service)
+    }
+
+    /// The index, for searches.
+    pub fn index(&self) -> &SearchIndex {
+        &self.index
+    }
+
+    /// Empties the index and fills it again from the database, reporting
+    /// (done, total) as it goes. Returns the number of articles indexed.
+    pub async fn rebuild(&self, mut progress: impl FnMut(usize, usize)) -> SearchResult<usize> {
+        let ids = self.store.published_article_ids().await?;
+        self.index.clear()?;
+        let total = ids.len();
+        progress(0, total);
+        let mut batch = Vec::new();
+        for (done, id) in ids.into_iter().enumerate() {
+            if let Some(article) = self.indexed(id).await? {
+                batch.push(article);
+            }
+            if batch.len() >= 200 || done + 1 == total {
+                let index = self.index.clone();
+                let articles = std::mem::take(&mut batch);
+                run_blocking(move || articles.iter().try_for_each(|a| index.put(a))).await?;
+                progress(done + 1, total);
+            }
+        }
+        let index = self.index.clone();
+        run_blocking(move || index.commit()).await?;
+        Ok(total)
+    }
+
+    /// An article as the index keeps it, or `None` when readers cannot see it.
+    async fn indexed(&self, id: ArticleId) -> SearchResult<Option<IndexedArticle>> {
+        let Some(article) = self.store.article(id).await? else { return Ok(None) };
+        if article.status != Status::Published {
+            return Ok(None);
+        }
+        let entities = self
+            .store
+            .article_topics(id)
+            .await?
+            .into_iter()
+            .filter(|t| t.state != TopicState::Removed)
+            .map(|t| (t.topic.slug.as_str().to_owned(), t.salience))
+            .collect();
+        Ok(Some(IndexedArticle::from_article(&article, entities)))
+    }
+
+    /// Applies the changes to these articles now.
+    pub async fn apply(&self, ids: &BTreeSet<ArticleId>) -> SearchResult<()> {
+        let mut puts = Vec::new();
+        let mut removals = Vec::new();
+        for &id in ids {
+            match self.indexed(id).await? {
+                Some(article) => puts.push(article),
+                None => removals.push(id.to_string()),
+            }
+        }
+        let index = self.index.clone();
+        run_blocking(move || {
+            for id in &removals {
+                index.remove(id);
+            }
+            for article in &puts {
+                index.put(article)?;
+            }
+            index.commit()
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Runs a reader's search.
+    pub async fn search(&self, query: SearchQuery) -> SearchResult<SearchResults> {
+        let index = self.index.clone();
+        run_blocking(move || index.search(&query)).await
+    }
+
+    /// The stories most related to an article, best first.
+    pub async fn related(&self, id: ArticleId, limit: usize) -> SearchResult<Vec<RelatedStory>> {
+        let index = self.index.clone();
+        run_blocking(move || index.related(&id.to_string(), limit)).await
+    }
+
+    /// Waits until every change reported so far is searchable.
+    pub async fn settled(&self) {
+        let target = self.queued.load(Ordering::SeqCst);
+        let mut watch = self.applied.subscribe();
+        let _ = watch.wait_for(|applied| *applied >= target).await;
+    }
+}
+
+impl ChangeListener for SearchService {
+    fn changed(&self, change: &Change) {
+        if let Change::Article { id, .. } = change {
+            // The receiver lives as long as the service; a send fails only at shutdown.
+            if self.changes.send(*id).is_ok() {
+                self.queued.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    }
+}
+
+async fn run_blocking<T: Send + 'static>(
+    work: impl FnOnce() -> SearchResult<T> + Send + 'static,
+) -> SearchResult<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| crate::SearchError::Index(tantivy::TantivyError::InternalError(e.to_string())))?
+}
+
+/// The background task: waits for changes, takes every change queued
+/// meanwhile, and applies them as one commit.
+async fn apply_changes(service: std::sync::Weak<SearchService>, mut receiver: mpsc::UnboundedReceiver<ArticleId>) {
+    while let Some(first) = receiver.recv().await {
+        let mut ids = BTreeSet::from([first]);
+        let mut received = 1;
+        while let Ok(id) = receiver.try_recv() {
+            ids.insert(id);
+            received += 1;
+        }
+        let Some(service) = service.upgrade() else { break };
+        if let Err(error) = service.apply(&ids).await {
+            tracing::error!(%error, "could not update the search index; `masthead reindex` rebuilds it");
+        }
+        service.applied.send_modify(|n| *n += received);
+    }
+}
