@@ -123,7 +123,7 @@ fn every_documented_setting_is_a_flag_with_its_environment_variable() {
 fn every_documented_file_key_is_read_from_the_file() {
     for doc in SETTINGS.iter().filter(|d| !d.key.is_empty()) {
         let value = match doc.key {
-            "page_size" => "3".to_owned(),
+            "page_size" | "read_also_links" | "read_also_every" => "3".to_owned(),
             "demo" => "false".to_owned(),
             _ => format!("{:?}", "x"),
         };

@@ -231,6 +231,7 @@ pub fn tags_for(change: &Change) -> Vec<String> {
     match change {
         Change::Article { id, sections, tags: subjects, authors, topics } => {
             tags.push(format!("article:{id}"));
+            tags.push(format!("link:{id}"));
             tags.push("sitemap".to_owned());
             for kind in ["list", "feed"] {
                 tags.push(format!("{kind}:all"));

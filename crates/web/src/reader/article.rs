@@ -139,7 +139,7 @@ async fn find_article(state: &AppState, section: &str, slug: &str) -> Result<Res
 }
 
 /// The article page and the cache tags of what it shows: the article and
-/// every article its READ ALSO links name (their headlines are on it).
+/// every article it links to (READ ALSO and related stories show their headlines).
 async fn article_page_tagged(
     state: &AppState,
     article: &Article,
@@ -149,10 +149,11 @@ async fn article_page_tagged(
     let mut tags = vec![format!("article:{}", article.id)];
     let related = related_stories(state, article).await?;
     let named = masthead_markup::referenced_articles(&related.body_source);
+    // Pages that only link to an article change with its headline or address, not its comments.
     for link in state.store().published_links(&named).await? {
-        tags.push(format!("article:{}", link.id));
+        tags.push(format!("link:{}", link.id));
     }
-    tags.extend(related.block.iter().map(|story| format!("article:{}", story.id)));
+    tags.extend(related.block.iter().map(|story| format!("link:{}", story.id)));
     Ok((article_page(state, article, &related, form, reply).await?, tags))
 }
 
