@@ -36,6 +36,17 @@
   window.addEventListener("beforeunload", function (event) {
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
   });
+  // "Use as pull quote": the quotation goes into the body as a pull-quote block at the cursor.
+  document.querySelectorAll(".use-pull-quote").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var block = "\n\n" + button.getAttribute("data-block") + "\n\n";
+      var at = body.selectionStart || body.value.length;
+      body.value = body.value.slice(0, at) + block + body.value.slice(at);
+      body.focus();
+      dirty = true;
+      refresh();
+    });
+  });
   document.addEventListener("keydown", function (event) {
     if ((event.ctrlKey || event.metaKey) && event.key === "s") {
       event.preventDefault();

@@ -73,7 +73,7 @@ async fn fixture(app: &TestApp, owner: &Account, bystander: &Account) -> Fixture
 }
 
 fn concrete_path(route: &AdminRoute, f: &Fixture) -> String {
-    let path = route.path.replace("{number}", "1");
+    let path = route.path.replace("{number}", "1").replace("{topic}", "matrix-topic");
     if path.starts_with("/admin/api/images/") || path.starts_with("/admin/images/") {
         path.replace("{id}", &f.image)
     } else if path.contains("/users/") {
@@ -104,6 +104,9 @@ fn api_body(route: &AdminRoute, f: &Fixture) -> Option<serde_json::Value> {
         ("POST", "/admin/api/comments/moderate") => json!({"ids": [f.comment], "verdict": "approve"}),
         ("POST", "/admin/api/comments/erase") => json!({"email": "nobody@example.org"}),
         ("PUT", "/admin/api/articles/{id}/comments") => json!({"state": "auto"}),
+        ("POST", "/admin/api/articles/{id}/topics") => json!({"name": "Matrix Topic", "type": "place"}),
+        ("PUT", "/admin/api/articles/{id}/topics/{topic}") => json!({"state": "confirmed"}),
+        ("PUT", "/admin/api/articles/{id}/related") => json!({"pinned": []}),
         ("PUT", "/admin/api/settings") => {
             json!({"comment_moderation": "hold_first_time", "comments_close_after_days": 30})
         }
@@ -137,6 +140,7 @@ fn form_fields(route: &AdminRoute, f: &Fixture) -> Vec<(&'static str, String)> {
         "/admin/comments/moderate" => vec![("one", format!("approve:{}", f.comment))],
         "/admin/comments/erase" => vec![("email", "nobody@example.org".into())],
         "/admin/articles/{id}/comments" => vec![("state", "auto".into())],
+        "/admin/articles/{id}/topics" => vec![("name", "Matrix Topic".into()), ("type", "place".into())],
         "/admin/settings" => vec![("moderation", "hold_first_time".into()), ("close_after_days", "30".into())],
         _ => vec![],
     };

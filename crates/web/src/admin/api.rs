@@ -38,6 +38,12 @@ pub(super) fn add_routes(routes: Routes) -> Routes {
         .add(Method::GET, "/admin/api/articles/{id}/revisions/{number}", Needs(Action::ViewNewsroom), get_revision)
         .add(Method::POST, "/admin/api/articles/{id}/restore", Needs(Action::EditArticle), restore)
         .add(Method::POST, "/admin/api/preview", Needs(Action::ViewNewsroom), preview)
+        .add(Method::GET, "/admin/api/articles/{id}/topics", Needs(Action::ViewNewsroom), list_topics)
+        .add(Method::POST, "/admin/api/articles/{id}/topics", Needs(Action::EditArticle), add_topic)
+        .add(Method::PUT, "/admin/api/articles/{id}/topics/{topic}", Needs(Action::EditArticle), decide_topic)
+        .add(Method::GET, "/admin/api/articles/{id}/quotes", Needs(Action::ViewNewsroom), list_quotes)
+        .add(Method::GET, "/admin/api/articles/{id}/related", Needs(Action::ViewNewsroom), list_related)
+        .add(Method::PUT, "/admin/api/articles/{id}/related", Needs(Action::EditArticle), pin_related)
         .add(
             Method::POST,
             "/admin/api/images",
@@ -524,4 +530,136 @@ async fn create_token(State(state): State<AppState>, SignedIn(signed): SignedIn,
 async fn sign_out_everywhere(State(state): State<AppState>, SignedIn(signed): SignedIn) -> ApiResult {
     let ended = state.newsroom().sign_out_everywhere(&signed.user).await?;
     ok(json!({ "sessions_ended": ended }))
+}
+
+pub(crate) fn topic_json(topic: &masthead_content::ArticleTopic) -> Value {
+    json!({
+        "topic": topic.topic.slug.as_str(),
+        "name": topic.topic.name,
+        "type": topic.topic.kind.as_str(),
+        "salience": topic.salience,
+        "mentions": topic.mentions,
+        "role": topic.role,
+        "state": topic.state.as_str(),
+        "url": format!("/topic/{}", topic.topic.slug),
+    })
+}
+
+async fn list_topics(State(state): State<AppState>, SignedIn(signed): SignedIn, Path(id): Path<String>) -> ApiResult {
+    let topics = state.newsroom().topics(&signed.user, article_id(&id)?).await?;
+    ok(json!({ "topics": topics.iter().map(topic_json).collect::<Vec<_>>() }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewTopicRequest {
+    name: String,
+    #[serde(rename = "type")]
+    kind: String,
+}
+
+async fn add_topic(
+    State(state): State<AppState>,
+    SignedIn(signed): SignedIn,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> ApiResult {
+    let request: NewTopicRequest = body(&bytes)?;
+    let kind = masthead_content::TopicKind::parse(&request.kind).map_err(|e| NewsroomError::Invalid(e.to_string()))?;
+    let topics = state.newsroom().add_topic(&signed.user, article_id(&id)?, &request.name, kind).await?;
+    created(json!({ "topics": topics.iter().map(topic_json).collect::<Vec<_>>() }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TopicStateRequest {
+    state: String,
+}
+
+async fn decide_topic(
+    State(state): State<AppState>,
+    SignedIn(signed): SignedIn,
+    Path((id, topic)): Path<(String, String)>,
+    bytes: Bytes,
+) -> ApiResult {
+    let request: TopicStateRequest = body(&bytes)?;
+    let decision = match request.state.as_str() {
+        "confirmed" => masthead_content::TopicState::Confirmed,
+        "removed" => masthead_content::TopicState::Removed,
+        "suggested" => masthead_content::TopicState::Suggested,
+        other => {
+            return Err(NewsroomError::Invalid(format!(
+                "`{}` is not a topic state; use confirmed, removed or suggested.",
+                other.chars().take(40).collect::<String>()
+            ))
+            .into());
+        }
+    };
+    let topic = masthead_content::Slug::parse(&topic).map_err(|_| NewsroomError::NotFound("That topic".into()))?;
+    let topics = state.newsroom().decide_topic(&signed.user, article_id(&id)?, &topic, decision).await?;
+    ok(json!({ "topics": topics.iter().map(topic_json).collect::<Vec<_>>() }))
+}
+
+async fn list_quotes(State(state): State<AppState>, SignedIn(signed): SignedIn, Path(id): Path<String>) -> ApiResult {
+    let quotes = state.newsroom().quotes(&signed.user, article_id(&id)?).await?;
+    ok(json!({
+        "quotes": quotes.iter().map(|q| json!({
+            "text": q.text,
+            "speaker": q.speaker,
+            "speaker_topic": q.speaker_topic.as_ref().map(|s| s.as_str()),
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+/// An article's pinned related stories and the ranked suggestions.
+pub(crate) async fn related_choices(
+    state: &AppState,
+    user: &User,
+    id: ArticleId,
+) -> Result<(Vec<Value>, Vec<Value>), NewsroomError> {
+    let pinned_ids = state.newsroom().related_pins(user, id).await?;
+    let mut pinned = Vec::new();
+    for pin in &pinned_ids {
+        let other = state.newsroom().article(user, *pin).await?;
+        pinned.push(json!({
+            "id": pin.to_string(),
+            "headline": other.headline.as_str(),
+            "url": format!("/{}/{}", other.section.slug, other.slug),
+        }));
+    }
+    let suggested = state
+        .search()
+        .related(id, 8)
+        .await
+        .map_err(|e| NewsroomError::Internal(e.to_string()))?
+        .into_iter()
+        .filter(|story| !pinned_ids.iter().any(|p| p.to_string() == story.id))
+        .map(|story| json!({"id": story.id, "headline": story.headline, "url": story.url, "score": (story.score * 1000.0).round() / 1000.0}))
+        .collect();
+    Ok((pinned, suggested))
+}
+
+async fn list_related(State(state): State<AppState>, SignedIn(signed): SignedIn, Path(id): Path<String>) -> ApiResult {
+    let (pinned, suggested) = related_choices(&state, &signed.user, article_id(&id)?).await?;
+    ok(json!({ "pinned": pinned, "suggested": suggested }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PinRequest {
+    pinned: Vec<String>,
+}
+
+async fn pin_related(
+    State(state): State<AppState>,
+    SignedIn(signed): SignedIn,
+    Path(id): Path<String>,
+    bytes: Bytes,
+) -> ApiResult {
+    let request: PinRequest = body(&bytes)?;
+    let targets = request.pinned.iter().map(|t| article_id(t)).collect::<Result<Vec<_>, _>>()?;
+    let id = article_id(&id)?;
+    state.newsroom().pin_related(&signed.user, id, &targets).await?;
+    let (pinned, suggested) = related_choices(&state, &signed.user, id).await?;
+    ok(json!({ "pinned": pinned, "suggested": suggested }))
 }

@@ -7,7 +7,9 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::handler::Handler as _;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use masthead_content::{Action, Article, ArticleId, MediaId, Role, Status, Transition, UserId};
+use masthead_content::{
+    Action, Article, ArticleId, MediaId, Role, Slug, Status, TopicKind, TopicState, Transition, UserId,
+};
 use masthead_newsroom::accounts::AccountRequest;
 use masthead_newsroom::articles::DraftInput;
 use masthead_newsroom::media::ImageText;
@@ -39,6 +41,8 @@ pub(super) fn add_routes(routes: Routes) -> Routes {
         .add(Method::POST, "/admin/articles/{id}/corrections", Needs(Action::AddCorrection), add_correction)
         .add(Method::GET, "/admin/articles/{id}/revisions", Needs(Action::ViewNewsroom), revisions)
         .add(Method::POST, "/admin/articles/{id}/restore", Needs(Action::EditArticle), restore)
+        .add(Method::POST, "/admin/articles/{id}/topics", Needs(Action::EditArticle), change_topics)
+        .add(Method::POST, "/admin/articles/{id}/related", Needs(Action::EditArticle), change_related)
         .add(Method::POST, "/admin/preview", Needs(Action::ViewNewsroom), preview)
         .add(Method::GET, "/admin/images", Needs(Action::ViewNewsroom), image_list)
         .add(
@@ -439,6 +443,22 @@ async fn editor(state: &AppState, signed: &Signed, status: StatusCode, page: Edi
             "comments_open_now": state.comments().open_for(article).await.map_err(NewsroomError::from)?,
         });
     }
+    let mut intelligence = Value::Null;
+    if let Some(article) = page.article {
+        let topics = newsroom.topics(&signed.user, article.id).await?;
+        let quotes = newsroom.quotes(&signed.user, article.id).await?;
+        let (pinned, suggested) = super::api::related_choices(state, &signed.user, article.id).await?;
+        intelligence = json!({
+            "topics": topics.iter().map(super::api::topic_json).collect::<Vec<_>>(),
+            "quotes": quotes.iter().map(|q| json!({
+                "text": q.text,
+                "speaker": q.speaker,
+                "block": format!("```pull-quote\nquote: {}\nby: {}\n```", q.text.replace('\n', " "), q.speaker.clone().unwrap_or_default()),
+            })).collect::<Vec<_>>(),
+            "pinned": pinned,
+            "suggested": suggested,
+        });
+    }
     let preview = crate::reader::article::render_body_preview(state, &page.input.body_source).await;
     render(
         state,
@@ -475,6 +495,7 @@ async fn editor(state: &AppState, signed: &Signed, status: StatusCode, page: Edi
                     "selected": selected_authors.iter().any(|s| s == a.slug.as_str()),
                 })).collect::<Vec<_>>(),
                 "images": image_choices,
+                "intelligence": intelligence,
             }),
         ),
     )
@@ -679,6 +700,63 @@ async fn add_correction(
     let form = FormData::parse(&body);
     state.newsroom().add_correction(&signed.user, id, &form.get("note")).await?;
     Ok(see_other(&format!("/admin/articles/{id}?done=Correction+added.")))
+}
+
+/// `POST /admin/articles/{id}/topics`: confirm or remove a suggested topic
+/// (`topic` and `state`), or add one (`name` and `type`).
+async fn change_topics(
+    State(state): State<AppState>,
+    SignedIn(signed): SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let id = parse_article_id(&id)?;
+    let form = FormData::parse(&body);
+    let newsroom = state.newsroom();
+    let done = if form.get("name").trim().is_empty() {
+        let topic = Slug::parse(form.get("topic").trim()).map_err(|_| NewsroomError::NotFound("That topic".into()))?;
+        let (decision, done) = match form.get("state").as_str() {
+            "confirmed" => (TopicState::Confirmed, "Topic+confirmed."),
+            "removed" => (TopicState::Removed, "Topic+removed."),
+            _ => (TopicState::Suggested, "Topic+back+to+suggested."),
+        };
+        newsroom.decide_topic(&signed.user, id, &topic, decision).await?;
+        done
+    } else {
+        let kind = TopicKind::parse(form.get("type").trim()).map_err(|e| NewsroomError::Invalid(e.to_string()))?;
+        newsroom.add_topic(&signed.user, id, &form.get("name"), kind).await?;
+        "Topic+added."
+    };
+    Ok(see_other(&format!("/admin/articles/{id}?done={done}#intelligence")))
+}
+
+/// `POST /admin/articles/{id}/related`: pin a suggested story (`pin`), unpin
+/// one (`unpin`), or move a pinned one up (`up`).
+async fn change_related(
+    State(state): State<AppState>,
+    SignedIn(signed): SignedIn,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let id = parse_article_id(&id)?;
+    let form = FormData::parse(&body);
+    let newsroom = state.newsroom();
+    let mut pins = newsroom.related_pins(&signed.user, id).await?;
+    let target = |name: &str| ArticleId::parse(form.get(name).trim()).ok();
+    if let Some(pin) = target("pin") {
+        if !pins.contains(&pin) {
+            pins.push(pin);
+        }
+    } else if let Some(unpin) = target("unpin") {
+        pins.retain(|p| *p != unpin);
+    } else if let Some(up) = target("up")
+        && let Some(at) = pins.iter().position(|p| *p == up)
+        && at > 0
+    {
+        pins.swap(at, at - 1);
+    }
+    newsroom.pin_related(&signed.user, id, &pins).await?;
+    Ok(see_other(&format!("/admin/articles/{id}?done=Related+stories+saved.#intelligence")))
 }
 
 #[derive(Deserialize)]

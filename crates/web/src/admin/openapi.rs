@@ -36,6 +36,8 @@ fn with_parameters(mut operation: Value, names: &[&str]) -> Value {
         .map(|name| {
             let schema = if *name == "number" {
                 json!({"type": "integer", "minimum": 1})
+            } else if *name == "topic" {
+                json!({"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"})
             } else {
                 json!({"type": "string", "format": "uuid"})
             };
@@ -121,6 +123,20 @@ pub(crate) fn document() -> Value {
                 "post": with_parameters(op("Save an old revision's fields as the newest revision", Some("Restore"), "200", "Article"), id),
             },
             "/admin/api/preview": { "post": op("Render a body as readers would see it", Some("Preview"), "200", "PreviewResult") },
+            "/admin/api/articles/{id}/topics": {
+                "get": with_parameters(op("The people, organisations and places found in the article, with the editor's decisions", None, "200", "TopicList"), id),
+                "post": with_parameters(op("Add a topic the analysis did not find (confirmed)", Some("NewTopic"), "201", "TopicList"), id),
+            },
+            "/admin/api/articles/{id}/topics/{topic}": {
+                "put": with_parameters(op("Confirm or remove a suggested topic", Some("TopicDecision"), "200", "TopicList"), &["id", "topic"]),
+            },
+            "/admin/api/articles/{id}/quotes": {
+                "get": with_parameters(op("The article's direct quotations with their speakers", None, "200", "QuoteList"), id),
+            },
+            "/admin/api/articles/{id}/related": {
+                "get": with_parameters(op("Pinned related stories and ranked suggestions", None, "200", "Related"), id),
+                "put": with_parameters(op("Pin related stories in order (an empty list goes back to suggestions)", Some("Pins"), "200", "Related"), id),
+            },
             "/admin/api/images": { "post": upload },
             "/admin/api/images/{id}": {
                 "get": with_parameters(op("One image", None, "200", "Image"), id),
@@ -236,6 +252,26 @@ fn schemas() -> Value {
         "Erased": { "type": "object", "properties": {"erased": {"type": "integer"}} },
         "CommentsState": { "type": "object", "required": ["state"], "additionalProperties": false, "properties": {
             "state": {"type": "string", "enum": ["open", "closed", "auto"]} } },
+        "Topic": { "type": "object", "properties": {
+            "topic": {"type": "string"}, "name": {"type": "string"},
+            "type": {"type": "string", "enum": ["person", "organization", "place"]},
+            "salience": {"type": "number"}, "mentions": {"type": "integer"}, "role": {"type": ["string", "null"]},
+            "state": {"type": "string", "enum": ["suggested", "confirmed", "removed"]}, "url": {"type": "string"} } },
+        "TopicList": { "type": "object", "properties": { "topics": {"type": "array", "items": {"$ref": "#/components/schemas/Topic"}} } },
+        "NewTopic": { "type": "object", "required": ["name", "type"], "additionalProperties": false, "properties": {
+            "name": {"type": "string", "maxLength": 120},
+            "type": {"type": "string", "enum": ["person", "organization", "place"]} } },
+        "TopicDecision": { "type": "object", "required": ["state"], "additionalProperties": false, "properties": {
+            "state": {"type": "string", "enum": ["confirmed", "removed", "suggested"]} } },
+        "QuoteList": { "type": "object", "properties": { "quotes": {"type": "array", "items": {"type": "object", "properties": {
+            "text": {"type": "string"}, "speaker": {"type": ["string", "null"]}, "speaker_topic": {"type": ["string", "null"]} } } } } },
+        "RelatedStory": { "type": "object", "properties": {
+            "id": {"type": "string", "format": "uuid"}, "headline": {"type": "string"}, "url": {"type": "string"}, "score": {"type": "number"} } },
+        "Related": { "type": "object", "properties": {
+            "pinned": {"type": "array", "items": {"$ref": "#/components/schemas/RelatedStory"}},
+            "suggested": {"type": "array", "items": {"$ref": "#/components/schemas/RelatedStory"}} } },
+        "Pins": { "type": "object", "required": ["pinned"], "additionalProperties": false, "properties": {
+            "pinned": {"type": "array", "maxItems": 6, "items": {"type": "string", "format": "uuid"}} } },
         "Settings": { "type": "object", "required": ["comment_moderation", "comments_close_after_days"], "additionalProperties": false, "properties": {
             "comment_moderation": {"type": "string", "enum": ["hold_all", "hold_first_time", "publish"]},
             "comments_close_after_days": {"type": "integer", "minimum": 0, "maximum": 3650} } },
