@@ -15,8 +15,8 @@
 //!
 //! [`evaluation`] scores an analysis against hand-labelled articles.
 
-pub mod evaluation;
 mod entities;
+pub mod evaluation;
 mod gazetteer;
 mod quotes;
 mod text;
@@ -118,10 +118,31 @@ pub fn analyse(document: &Document) -> Analysis {
 /// a newsroom would weigh. `text` is the text similarity normalised to 0..1
 /// (1 for the best candidate), `shared_entities` the salience-weighted
 /// overlap of the two articles' entities (0..1), `age_days` how far apart
-/// the two were published.
-pub fn relatedness(text: f64, shared_entities: f64, same_section: bool, age_days: Option<f64>) -> f64 {
+/// the two were published. `link` says whether the article already links to
+/// the candidate ("READ ALSO" in its text: an editor's judgement, the
+/// strongest sign) or the candidate links to it.
+pub fn relatedness(text: f64, shared_entities: f64, same_section: bool, age_days: Option<f64>, link: Link) -> f64 {
     let recency = age_days.map_or(0.5, |days| 1.0 / (1.0 + days.abs() / 30.0));
-    0.55 * text + 0.3 * shared_entities + if same_section { 0.05 } else { 0.0 } + 0.1 * recency
+    0.55 * text
+        + 0.3 * shared_entities
+        + if same_section { 0.05 } else { 0.0 }
+        + 0.1 * recency
+        + match link {
+            Link::ToCandidate => 0.5,
+            Link::FromCandidate => 0.25,
+            Link::None => 0.0,
+        }
+}
+
+/// Whether two stories already link to each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// The article links to the candidate.
+    ToCandidate,
+    /// The candidate links to the article.
+    FromCandidate,
+    /// Neither links to the other.
+    None,
 }
 
 /// The salience-weighted overlap of two entity lists: the salience both

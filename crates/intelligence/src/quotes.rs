@@ -14,24 +14,110 @@ use crate::{EntityKind, Quote};
 
 /// Words that may sit between a speaker and the verb ("Smith later said").
 const ADVERBS: &[&str] = &[
-    "later", "also", "then", "has", "had", "was", "is", "once", "previously", "earlier", "recently", "simply",
-    "flatly", "quietly", "bluntly", "repeatedly", "again", "publicly", "privately", "separately", "herself",
-    "himself", "told", "reporters", "journalists", "would", "will", "have",
+    "later",
+    "also",
+    "then",
+    "has",
+    "had",
+    "was",
+    "is",
+    "once",
+    "previously",
+    "earlier",
+    "recently",
+    "simply",
+    "flatly",
+    "quietly",
+    "bluntly",
+    "repeatedly",
+    "again",
+    "publicly",
+    "privately",
+    "separately",
+    "herself",
+    "himself",
+    "told",
+    "reporters",
+    "journalists",
+    "would",
+    "will",
+    "have",
 ];
 
 /// Nouns that stand for an organisation when a speaker is "the <noun>".
 const ORGANISATION_NOUNS: &[&str] = &[
-    "ministry", "company", "firm", "group", "government", "agency", "department", "council", "club", "bank", "court",
-    "police", "party", "office", "commission", "committee", "union", "federation", "board", "authority", "embassy",
-    "organisation", "organization", "foundation", "university", "hospital", "army", "military", "kremlin",
-    "statement", "operator", "regulator", "insurer", "airline", "carrier", "manufacturer", "retailer", "developer",
+    "ministry",
+    "company",
+    "firm",
+    "group",
+    "government",
+    "agency",
+    "department",
+    "council",
+    "club",
+    "bank",
+    "court",
+    "police",
+    "party",
+    "office",
+    "commission",
+    "committee",
+    "union",
+    "federation",
+    "board",
+    "authority",
+    "embassy",
+    "organisation",
+    "organization",
+    "foundation",
+    "university",
+    "hospital",
+    "army",
+    "military",
+    "kremlin",
+    "statement",
+    "operator",
+    "regulator",
+    "insurer",
+    "airline",
+    "carrier",
+    "manufacturer",
+    "retailer",
+    "developer",
 ];
 
 /// Nouns that stand for a person named earlier when a speaker is "the <noun>".
 const PERSON_NOUNS: &[&str] = &[
-    "judge", "minister", "mayor", "coach", "manager", "president", "chairman", "chairwoman", "founder", "director",
-    "governor", "senator", "prosecutor", "lawyer", "economist", "analyst", "farmer", "captain", "professor", "doctor",
-    "scientist", "researcher", "singer", "author", "officer", "commander", "general", "ambassador", "envoy", "chair",
+    "judge",
+    "minister",
+    "mayor",
+    "coach",
+    "manager",
+    "president",
+    "chairman",
+    "chairwoman",
+    "founder",
+    "director",
+    "governor",
+    "senator",
+    "prosecutor",
+    "lawyer",
+    "economist",
+    "analyst",
+    "farmer",
+    "captain",
+    "professor",
+    "doctor",
+    "scientist",
+    "researcher",
+    "singer",
+    "author",
+    "officer",
+    "commander",
+    "general",
+    "ambassador",
+    "envoy",
+    "chair",
 ];
 
 /// Words after "said" that start a noun phrase naming the speaker.
@@ -62,9 +148,9 @@ pub(crate) fn find_quotes(
             let end = close.map_or(unit.text.len(), |c| unit.tokens[c].start);
             let text = unit.text[start..end].trim().to_owned();
             let words = text.split_whitespace().count();
-            let attributed = close.and_then(|c| after(unit, index, c, mentions, clusters)).or_else(|| {
-                before(unit, index, open, mentions, clusters, previous_in_unit.is_some())
-            });
+            let attributed = close
+                .and_then(|c| after(unit, index, c, mentions, clusters))
+                .or_else(|| before(unit, index, open, mentions, clusters, previous_in_unit.is_some()));
             // One or two words in quotation marks are usually scare quotes, not speech.
             if words < 3 && attributed.is_none() {
                 continue;
@@ -333,7 +419,9 @@ fn before(
         }
         // Find the start of a "the ministry" phrase ending right before the verb.
         let phrase_start = (start..=j).rev().take(4).take_while(|&k| word(unit, k).is_some()).find(|&k| {
-            word(unit, k).is_some_and(|w| DETERMINERS.contains(&w.as_str()) || matches!(w.as_str(), "he" | "she" | "they" | "it" | "i" | "we"))
+            word(unit, k).is_some_and(|w| {
+                DETERMINERS.contains(&w.as_str()) || matches!(w.as_str(), "he" | "she" | "they" | "it" | "i" | "we")
+            })
         });
         if let Some(k) = phrase_start {
             return speaker_phrase(unit, index, k, mentions, clusters, unit.tokens[open].start);

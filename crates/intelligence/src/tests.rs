@@ -94,14 +94,17 @@ fn quote_attribution_patterns_and_pronouns() {
     );
     let speakers: Vec<(&str, Option<&str>)> =
         analysis.quotes.iter().map(|q| (q.text.as_str(), q.speaker.as_deref())).collect();
-    assert_eq!(speakers, [
-        ("We will rebuild the bridge,", Some("Maria Lopez")),
-        ("It will take two years,", Some("Maria Lopez")),
-        ("The money is there.", Some("Kenji Watanabe")),
-        ("nothing is decided yet.", Some("Kenji Watanabe")),
-        ("First part of it,", Some("Kenji Watanabe")),
-        ("and the second part.", Some("Kenji Watanabe")),
-    ]);
+    assert_eq!(
+        speakers,
+        [
+            ("We will rebuild the bridge,", Some("Maria Lopez")),
+            ("It will take two years,", Some("Maria Lopez")),
+            ("The money is there.", Some("Kenji Watanabe")),
+            ("nothing is decided yet.", Some("Kenji Watanabe")),
+            ("First part of it,", Some("Kenji Watanabe")),
+            ("and the second part.", Some("Kenji Watanabe")),
+        ]
+    );
 }
 
 #[test]
@@ -123,4 +126,3 @@ fn nothing_panics_on_odd_input() {
         let _ = analysed(text);
     }
 }
-

@@ -127,17 +127,50 @@ pub(crate) fn is_quote_mark(c: char) -> bool {
 
 /// Words joined to a name by a hyphen that make it an adjective ("London-based").
 const NAME_SUFFIXES: &[&str] = &[
-    "based", "born", "led", "backed", "owned", "run", "made", "bound", "style", "era", "linked", "funded", "registered",
-    "listed", "headquartered", "affiliated", "controlled", "supported", "brokered", "bred", "raised", "trained",
-    "educated", "occupied", "held", "annexed", "allied", "aligned", "friendly", "bashing", "sponsored", "centred",
-    "centered", "focused", "wide", "area", "specific",
+    "based",
+    "born",
+    "led",
+    "backed",
+    "owned",
+    "run",
+    "made",
+    "bound",
+    "style",
+    "era",
+    "linked",
+    "funded",
+    "registered",
+    "listed",
+    "headquartered",
+    "affiliated",
+    "controlled",
+    "supported",
+    "brokered",
+    "bred",
+    "raised",
+    "trained",
+    "educated",
+    "occupied",
+    "held",
+    "annexed",
+    "allied",
+    "aligned",
+    "friendly",
+    "bashing",
+    "sponsored",
+    "centred",
+    "centered",
+    "focused",
+    "wide",
+    "area",
+    "specific",
 ];
 
 /// Words that end with a dot without ending a sentence.
 const ABBREVIATIONS: &[&str] = &[
     "Mr", "Mrs", "Ms", "Dr", "St", "Gen", "Lt", "Col", "Sen", "Rep", "Gov", "Prof", "Jr", "Sr", "Inc", "Co", "Corp",
-    "Ltd", "No", "vs", "Capt", "Sgt", "Adm", "Maj", "Rev", "Mt", "Ft", "Jan", "Feb", "Aug", "Sept", "Sep", "Oct", "Nov",
-    "Dec", "approx", "etc", "Cmdr", "Supt", "Insp", "Det",
+    "Ltd", "No", "vs", "Capt", "Sgt", "Adm", "Maj", "Rev", "Mt", "Ft", "Jan", "Feb", "Aug", "Sept", "Sep", "Oct",
+    "Nov", "Dec", "approx", "etc", "Cmdr", "Supt", "Insp", "Det",
 ];
 
 /// Splits `text` into tokens and marks sentence starts.
@@ -154,7 +187,10 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
             continue;
         }
         // Dotted acronyms: "U.S.", "U.N.", "U.K."
-        if c.is_uppercase() && at(i + 1) == Some('.') && at(i + 2).is_some_and(char::is_uppercase) && at(i + 3) == Some('.')
+        if c.is_uppercase()
+            && at(i + 1) == Some('.')
+            && at(i + 2).is_some_and(char::is_uppercase)
+            && at(i + 3) == Some('.')
         {
             let start = i;
             while at(i).is_some_and(char::is_uppercase) && at(i + 1) == Some('.') {
@@ -208,7 +244,8 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
                             break;
                         }
                         // "London-based", "Kremlin-backed": the name stands alone.
-                        let suffix: String = chars[i + 1..].iter().map(|&(_, c)| c).take_while(|c| c.is_alphabetic()).collect();
+                        let suffix: String =
+                            chars[i + 1..].iter().map(|&(_, c)| c).take_while(|c| c.is_alphabetic()).collect();
                         if chars[start].1.is_uppercase() && NAME_SUFFIXES.contains(&suffix.as_str()) {
                             break;
                         }
@@ -333,15 +370,129 @@ fn stem(word: &str) -> String {
 
 /// Common English words that say nothing about a story's subject.
 pub(crate) const STOP_WORDS: &[&str] = &[
-    "the", "and", "for", "that", "with", "was", "were", "are", "has", "have", "had", "not", "but", "from", "this",
-    "his", "her", "its", "their", "they", "them", "she", "him", "who", "which", "what", "when", "where", "will",
-    "would", "could", "should", "said", "says", "say", "also", "been", "being", "than", "then", "there", "these",
-    "those", "into", "over", "after", "before", "about", "more", "most", "some", "such", "only", "other", "any",
-    "all", "can", "may", "might", "must", "one", "two", "three", "new", "out", "our", "your", "you", "just", "very",
-    "while", "since", "because", "however", "told", "added", "including", "year", "years", "last", "week", "month",
-    "mr", "mrs", "ms", "did", "does", "like", "many", "much", "made", "make", "still", "even", "well", "per", "under",
-    "between", "against", "during", "without", "within", "through", "where", "how", "why", "now", "first", "time",
-    "people", "according", "get", "got", "own", "off", "each", "both", "way", "day", "days", "take", "taken", "back",
+    "the",
+    "and",
+    "for",
+    "that",
+    "with",
+    "was",
+    "were",
+    "are",
+    "has",
+    "have",
+    "had",
+    "not",
+    "but",
+    "from",
+    "this",
+    "his",
+    "her",
+    "its",
+    "their",
+    "they",
+    "them",
+    "she",
+    "him",
+    "who",
+    "which",
+    "what",
+    "when",
+    "where",
+    "will",
+    "would",
+    "could",
+    "should",
+    "said",
+    "says",
+    "say",
+    "also",
+    "been",
+    "being",
+    "than",
+    "then",
+    "there",
+    "these",
+    "those",
+    "into",
+    "over",
+    "after",
+    "before",
+    "about",
+    "more",
+    "most",
+    "some",
+    "such",
+    "only",
+    "other",
+    "any",
+    "all",
+    "can",
+    "may",
+    "might",
+    "must",
+    "one",
+    "two",
+    "three",
+    "new",
+    "out",
+    "our",
+    "your",
+    "you",
+    "just",
+    "very",
+    "while",
+    "since",
+    "because",
+    "however",
+    "told",
+    "added",
+    "including",
+    "year",
+    "years",
+    "last",
+    "week",
+    "month",
+    "mr",
+    "mrs",
+    "ms",
+    "did",
+    "does",
+    "like",
+    "many",
+    "much",
+    "made",
+    "make",
+    "still",
+    "even",
+    "well",
+    "per",
+    "under",
+    "between",
+    "against",
+    "during",
+    "without",
+    "within",
+    "through",
+    "where",
+    "how",
+    "why",
+    "now",
+    "first",
+    "time",
+    "people",
+    "according",
+    "get",
+    "got",
+    "own",
+    "off",
+    "each",
+    "both",
+    "way",
+    "day",
+    "days",
+    "take",
+    "taken",
+    "back",
 ];
 
 #[cfg(test)]
@@ -363,15 +514,10 @@ mod tests {
 
     #[test]
     fn inner_apostrophes_hyphens_and_acronym_dots_stay_in_the_word() {
-        assert_eq!(words("don't O'Brien Secretary-General the U.S. said"), [
-            "don't",
-            "O'Brien",
-            "Secretary",
-            "General",
-            "the",
-            "U.S.",
-            "said"
-        ]);
+        assert_eq!(
+            words("don't O'Brien Secretary-General the U.S. said"),
+            ["don't", "O'Brien", "Secretary", "General", "the", "U.S.", "said"]
+        );
     }
 
     #[test]

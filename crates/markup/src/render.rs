@@ -315,12 +315,15 @@ mod plain_tests {
     #[test]
     fn plain_blocks_keep_prose_and_headings_and_drop_news_blocks() {
         let source = "First *para*\nline.\n\n## Sub\n\n```read-also\nsome-slug\n```\n\n- item one\n- item two\n";
-        assert_eq!(plain_blocks(source), vec![
-            (false, "First para line.".to_owned()),
-            (true, "Sub".to_owned()),
-            (false, "item one".to_owned()),
-            (false, "item two".to_owned()),
-        ]);
+        assert_eq!(
+            plain_blocks(source),
+            vec![
+                (false, "First para line.".to_owned()),
+                (true, "Sub".to_owned()),
+                (false, "item one".to_owned()),
+                (false, "item two".to_owned()),
+            ]
+        );
     }
 }
 
@@ -379,7 +382,10 @@ mod read_also_tests {
     #[test]
     fn related_links_go_between_paragraphs_never_last() {
         let source = "One.\n\nTwo.\n\n- a list\n- of items\n\nThree.\n\nFour.\n";
-        let slugs = [Slug::parse("first").unwrap_or_else(|_| unreachable!()), Slug::parse("second").unwrap_or_else(|_| unreachable!())];
+        let slugs = [
+            Slug::parse("first").unwrap_or_else(|_| unreachable!()),
+            Slug::parse("second").unwrap_or_else(|_| unreachable!()),
+        ];
         let out = with_read_also(source, &slugs, 2);
         let first = out.find("first").unwrap_or(0);
         assert!(out[..first].contains("Two.") && !out[..first].contains("Three."), "{out}");

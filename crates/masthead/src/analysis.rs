@@ -52,8 +52,8 @@ pub enum AnalysisError {
 pub fn analyse_paths(paths: &[PathBuf]) -> Result<Vec<FileAnalysis>, AnalysisError> {
     let mut files = Vec::new();
     for path in paths {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| AnalysisError::Unreadable { path: path.clone(), source })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| AnalysisError::Unreadable { path: path.clone(), source })?;
         files.push((file_id(path), text));
     }
     analyse_texts(&files)
@@ -67,11 +67,12 @@ pub fn file_id(path: &Path) -> String {
 /// Analyses `(id, text)` pairs in the plain-text article format.
 pub fn analyse_texts(files: &[(String, String)]) -> Result<Vec<FileAnalysis>, AnalysisError> {
     let index = SearchIndex::in_memory()?;
+    let documents: Vec<Document> = files.iter().map(|(_, text)| Document::from_plain_text(text)).collect();
     let mut analysed: Vec<(String, Analysis)> = Vec::with_capacity(files.len());
-    for (id, text) in files {
-        let document = Document::from_plain_text(text);
-        let analysis = analyse(&document);
-        index.put(&IndexedArticle::from_document(id, &document, &analysis))?;
+    for ((id, _), document) in files.iter().zip(&documents) {
+        let analysis = analyse(document);
+        let links = read_also_links(document, files, &documents);
+        index.put(&IndexedArticle::from_document(id, document, &analysis, links))?;
         analysed.push((id.clone(), analysis));
     }
     index.commit()?;
@@ -111,12 +112,27 @@ pub fn evaluate_dir(dir: &Path) -> Result<Scores, AnalysisError> {
     let cases: Vec<Case<'_>> = analysed
         .iter()
         .zip(&golds)
-        .map(|(file, gold)| Case {
-            id: &file.id,
-            gold,
-            analysis: &file.analysis,
-            related: &file.related,
-        })
+        .map(|(file, gold)| Case { id: &file.id, gold, analysis: &file.analysis, related: &file.related })
         .collect();
     Ok(evaluate(&cases))
+}
+
+/// The files a document links to with a "READ ALSO: <headline>" line.
+fn read_also_links(document: &Document, files: &[(String, String)], documents: &[Document]) -> Vec<String> {
+    let normalise = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    document
+        .blocks
+        .iter()
+        .filter_map(|block| {
+            let (label, headline) = block.text.split_once(':')?;
+            label.trim().eq_ignore_ascii_case("read also").then(|| normalise(headline))
+        })
+        .filter_map(|headline| {
+            documents
+                .iter()
+                .zip(files)
+                .find(|(other, _)| normalise(&other.headline) == headline)
+                .map(|(_, (id, _))| id.clone())
+        })
+        .collect()
 }

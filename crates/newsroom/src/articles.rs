@@ -1,8 +1,8 @@
 //! Articles in the newsroom: drafts, saves, revisions, the workflow and corrections.
 
 use masthead_content::{
-    Action, Article, ArticleDraft, ArticleId, ArticleSummary, Correction, Headline, MediaId, NewArticle,
-    Revision, Slug, Status, Tag, Transition, User,
+    Action, Article, ArticleDraft, ArticleId, ArticleSummary, Correction, Headline, MediaId, NewArticle, Revision,
+    Slug, Status, Tag, Transition, User,
 };
 use masthead_storage::{NewsroomFilter, PageRequest, Paged, RevisionSummary};
 use time::OffsetDateTime;

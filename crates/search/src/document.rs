@@ -30,6 +30,8 @@ pub struct IndexedArticle {
     pub published_at: Option<OffsetDateTime>,
     /// Entity identities (topic slugs) with their salience.
     pub entities: Vec<(String, f64)>,
+    /// The ids of the articles its text links to ("READ ALSO").
+    pub links: Vec<String>,
 }
 
 /// The identity under which an entity joins other articles: the slug of its
@@ -39,8 +41,9 @@ pub fn entity_identity(name: &str) -> String {
 }
 
 impl IndexedArticle {
-    /// A site's article, with its entities (topic slug and salience).
-    pub fn from_article(article: &Article, entities: Vec<(String, f64)>) -> Self {
+    /// A site's article, with its entities (topic slug and salience) and the
+    /// ids of the articles its body links to.
+    pub fn from_article(article: &Article, entities: Vec<(String, f64)>, links: Vec<String>) -> Self {
         let body = masthead_markup::plain_blocks(&article.body_source)
             .into_iter()
             .map(|(_, text)| text)
@@ -58,11 +61,13 @@ impl IndexedArticle {
             tags: article.tags.iter().map(|t| t.slug.as_str().to_owned()).collect(),
             published_at: article.published_at,
             entities,
+            links,
         }
     }
 
-    /// A plain-text article (as `masthead analyze` reads) with its analysis.
-    pub fn from_document(id: &str, document: &Document, analysis: &Analysis) -> Self {
+    /// A plain-text article (as `masthead analyze` reads) with its analysis
+    /// and the ids of the articles it links to.
+    pub fn from_document(id: &str, document: &Document, analysis: &Analysis, links: Vec<String>) -> Self {
         let body = document
             .blocks
             .iter()
@@ -76,6 +81,7 @@ impl IndexedArticle {
             headline: document.headline.clone(),
             body,
             entities: analysis.entities.iter().map(|e| (entity_identity(e.identity()), e.salience)).collect(),
+            links,
             ..Self::default()
         }
     }

@@ -30,6 +30,7 @@ pub(crate) struct Fields {
     pub tag: Field,
     pub entity: Field,
     pub entities: Field,
+    pub link: Field,
     pub published: Field,
 }
 
@@ -37,7 +38,9 @@ fn schema() -> Schema {
     let mut builder = Schema::builder();
     let text = TextOptions::default()
         .set_indexing_options(
-            TextFieldIndexing::default().set_tokenizer("en_stem").set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            TextFieldIndexing::default()
+                .set_tokenizer("en_stem")
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
         .set_stored();
     builder.add_text_field("id", STRING | STORED);
@@ -51,6 +54,7 @@ fn schema() -> Schema {
     builder.add_text_field("tag", STRING | STORED);
     builder.add_text_field("entity", STRING);
     builder.add_text_field("entities", STORED);
+    builder.add_text_field("link", STRING | STORED);
     builder.add_i64_field("published", INDEXED | FAST | STORED);
     builder.build()
 }
@@ -70,6 +74,7 @@ impl Fields {
             tag: field("tag")?,
             entity: field("entity")?,
             entities: field("entities")?,
+            link: field("link")?,
             published: field("published")?,
         })
     }
@@ -168,6 +173,9 @@ impl SearchIndex {
             stored.push_str(&format!("{identity}\t{salience}\n"));
         }
         doc.add_text(f.entities, &stored);
+        for link in &article.links {
+            doc.add_text(f.link, link);
+        }
         doc.add_i64(f.published, article.published_at.map_or(0, |t| t.unix_timestamp()));
         let writer = self.writer();
         writer.delete_term(Term::from_field_text(f.id, &article.id));
@@ -226,7 +234,10 @@ impl SearchIndex {
         let f = self.fields;
         let searcher = self.reader.searcher();
         let id_term = Term::from_field_text(f.id, id);
-        let found = searcher.search(&TermQuery::new(id_term.clone(), IndexRecordOption::Basic), &TopDocs::with_limit(1).order_by_score())?;
+        let found = searcher.search(
+            &TermQuery::new(id_term.clone(), IndexRecordOption::Basic),
+            &TopDocs::with_limit(1).order_by_score(),
+        )?;
         let Some((_, address)) = found.first() else {
             return Ok(Vec::new());
         };
@@ -276,6 +287,16 @@ impl SearchIndex {
                 Box::new(BoostQuery::new(Box::new(TermQuery::new(term, IndexRecordOption::Basic)), boost)),
             ));
         }
+        // Articles it links to, and articles linking to it, are always candidates.
+        let links = stored_texts(&source, f.link);
+        for link in &links {
+            let term = Term::from_field_text(f.id, link);
+            clauses.push((Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
+        }
+        clauses.push((
+            Occur::Should,
+            Box::new(TermQuery::new(Term::from_field_text(f.link, id), IndexRecordOption::Basic)),
+        ));
         if clauses.is_empty() {
             return Ok(Vec::new());
         }
@@ -296,10 +317,18 @@ impl SearchIndex {
                 _ => None,
             };
             let shared = masthead_intelligence::shared_entities(&entities, &stored_entities(&doc, f.entities));
-            let blended =
-                masthead_intelligence::relatedness(f64::from(score) / best, shared, same_section, age_days);
+            let other_id = stored_text(&doc, f.id).unwrap_or_default();
+            let link = if links.contains(&other_id) {
+                masthead_intelligence::Link::ToCandidate
+            } else if stored_texts(&doc, f.link).iter().any(|l| l == id) {
+                masthead_intelligence::Link::FromCandidate
+            } else {
+                masthead_intelligence::Link::None
+            };
+            let text = (f64::from(score) / best).min(1.0);
+            let blended = masthead_intelligence::relatedness(text, shared, same_section, age_days, link);
             ranked.push(RelatedStory {
-                id: stored_text(&doc, f.id).unwrap_or_default(),
+                id: other_id,
                 url: stored_text(&doc, f.url).unwrap_or_default(),
                 headline: stored_text(&doc, f.headline).unwrap_or_default(),
                 score: blended,

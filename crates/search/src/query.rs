@@ -150,11 +150,8 @@ impl SearchIndex {
             let doc: TantivyDocument = searcher.doc(address)?;
             let headline = stored_text(&doc, f.headline).unwrap_or_default();
             let headline_snippet = headline_snippets.snippet_from_doc(&doc);
-            let headline_html = if headline_snippet.highlighted().is_empty() {
-                escape(&headline)
-            } else {
-                marked(&headline_snippet)
-            };
+            let headline_html =
+                if headline_snippet.highlighted().is_empty() { escape(&headline) } else { marked(&headline_snippet) };
             let body_snippet = body_snippets.snippet_from_doc(&doc);
             let snippet_html = if body_snippet.highlighted().is_empty() {
                 escape(&stored_text(&doc, f.standfirst).unwrap_or_default())
@@ -232,7 +229,13 @@ impl SearchIndex {
         let mut best: Option<(usize, u32, String)> = None;
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(self.fields.body)?;
-            let mut stream = inverted.terms().range().ge(lower.as_bytes()).lt(upper.as_bytes()).into_stream().map_err(tantivy::TantivyError::from)?;
+            let mut stream = inverted
+                .terms()
+                .range()
+                .ge(lower.as_bytes())
+                .lt(upper.as_bytes())
+                .into_stream()
+                .map_err(tantivy::TantivyError::from)?;
             while stream.advance() {
                 let Ok(candidate) = std::str::from_utf8(stream.key()) else { continue };
                 if candidate.chars().count().abs_diff(length) > limit {
@@ -243,7 +246,8 @@ impl SearchIndex {
                     continue;
                 }
                 let frequency = stream.value().doc_freq;
-                let better = best.as_ref().is_none_or(|(d, n, _)| (distance, u32::MAX - frequency) < (*d, u32::MAX - *n));
+                let better =
+                    best.as_ref().is_none_or(|(d, n, _)| (distance, u32::MAX - frequency) < (*d, u32::MAX - *n));
                 if better {
                     best = Some((distance, frequency, candidate.to_owned()));
                 }
@@ -263,9 +267,9 @@ impl SearchIndex {
                         Term::from_field_text(field, word),
                         IndexRecordOption::WithFreqsAndPositions,
                     )),
-                    Clause::Phrase(words) => Box::new(PhraseQuery::new(
-                        words.iter().map(|w| Term::from_field_text(field, w)).collect(),
-                    )),
+                    Clause::Phrase(words) => {
+                        Box::new(PhraseQuery::new(words.iter().map(|w| Term::from_field_text(field, w)).collect()))
+                    }
                 };
                 (Occur::Should, Box::new(BoostQuery::new(query, boost)) as Box<dyn Query>)
             })
@@ -380,6 +384,7 @@ mod tests {
             tags: vec!["ukraine".into()],
             published_at: Some(OffsetDateTime::now_utc() - time::Duration::days(days_ago)),
             entities: vec![],
+            links: vec![],
         }
     }
 
@@ -398,7 +403,13 @@ mod tests {
             .put(&article("rates", "Central Banks Hold Rates", "Inflation is easing, the bank said.", "business", 1))
             .unwrap();
         index
-            .put(&article("grain", "Grain Exports Recover", "Ships leave Odesa with grain despite the war.", "world", 10))
+            .put(&article(
+                "grain",
+                "Grain Exports Recover",
+                "Ships leave Odesa with grain despite the war.",
+                "world",
+                10,
+            ))
             .unwrap();
         index.commit().unwrap();
         index
@@ -435,7 +446,13 @@ mod tests {
     #[test]
     fn filters_narrow_the_results() {
         let index = index();
-        let query = SearchQuery { text: String::new(), section: Some("world".into()), page: 1, per_page: 10, ..Default::default() };
+        let query = SearchQuery {
+            text: String::new(),
+            section: Some("world".into()),
+            page: 1,
+            per_page: 10,
+            ..Default::default()
+        };
         let results = index.search(&query).unwrap();
         assert_eq!(results.total, 2);
         let since = OffsetDateTime::now_utc() - time::Duration::days(5);
@@ -446,7 +463,16 @@ mod tests {
     #[test]
     fn hostile_queries_give_results_not_errors() {
         let index = index();
-        for text in ["\"", "\"\"\"", "AND OR NOT", "title:(", "*", "<script>alert(1)</script>", "ü\u{0}\u{ffff}", &"a ".repeat(5000)] {
+        for text in [
+            "\"",
+            "\"\"\"",
+            "AND OR NOT",
+            "title:(",
+            "*",
+            "<script>alert(1)</script>",
+            "ü\u{0}\u{ffff}",
+            &"a ".repeat(5000),
+        ] {
             let results = search(&index, text);
             for hit in &results.hits {
                 assert!(!hit.snippet_html.contains("<script"));
@@ -457,7 +483,15 @@ mod tests {
     #[test]
     fn related_stories_rank_by_shared_words() {
         let index = index();
-        index.put(&article("ceasefire-2", "Ceasefire Talks Stall in Davos", "Blinken and Ukraine ceasefire hopes fade.", "world", 2)).unwrap();
+        index
+            .put(&article(
+                "ceasefire-2",
+                "Ceasefire Talks Stall in Davos",
+                "Blinken and Ukraine ceasefire hopes fade.",
+                "world",
+                2,
+            ))
+            .unwrap();
         index.commit().unwrap();
         let related = index.related("ceasefire", 2).unwrap();
         assert_eq!(related[0].id, "ceasefire-2");

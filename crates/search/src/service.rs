@@ -89,7 +89,9 @@ impl SearchService {
             .filter(|t| t.state != TopicState::Removed)
             .map(|t| (t.topic.slug.as_str().to_owned(), t.salience))
             .collect();
-        Ok(Some(IndexedArticle::from_article(&article, entities)))
+        let named = masthead_markup::referenced_articles(&article.body_source);
+        let links = self.store.published_links(&named).await?.into_iter().map(|link| link.id.to_string()).collect();
+        Ok(Some(IndexedArticle::from_article(&article, entities, links)))
     }
 
     /// Applies the changes to these articles now.
@@ -147,9 +149,7 @@ impl ChangeListener for SearchService {
     }
 }
 
-async fn run_blocking<T: Send + 'static>(
-    work: impl FnOnce() -> SearchResult<T> + Send + 'static,
-) -> SearchResult<T> {
+async fn run_blocking<T: Send + 'static>(work: impl FnOnce() -> SearchResult<T> + Send + 'static) -> SearchResult<T> {
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|e| crate::SearchError::Index(tantivy::TantivyError::InternalError(e.to_string())))?

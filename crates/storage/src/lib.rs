@@ -10,8 +10,8 @@
 use async_trait::async_trait;
 use masthead_content::{
     Article, ArticleDraft, ArticleId, ArticleQuote, ArticleSummary, ArticleTopic, Author, Comment, CommentId,
-    CommentStatus, Correction, Email, Media, MediaId, MediaVariant, NewArticle, NewComment, NewMedia, Revision, Section,
-    Slug, Status, Tag, Topic, TopicQuote, TopicState, User, UserId,
+    CommentStatus, Correction, Email, Media, MediaId, MediaVariant, NewArticle, NewComment, NewMedia, Revision,
+    Section, Slug, Status, Tag, Topic, TopicQuote, TopicState, User, UserId,
 };
 use time::OffsetDateTime;
 

@@ -15,6 +15,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("home.html", include_str!("../templates/home.html")),
     ("article.html", include_str!("../templates/article.html")),
     ("listing.html", include_str!("../templates/listing.html")),
+    ("search.html", include_str!("../templates/search.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("partials/card.html", include_str!("../templates/partials/card.html")),
     ("partials/comment.html", include_str!("../templates/partials/comment.html")),

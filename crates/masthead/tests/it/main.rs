@@ -8,6 +8,7 @@ mod command_line;
 mod comments;
 mod distribution;
 mod html_validity;
+mod intelligence;
 mod newsroom_access;
 mod newsroom_images;
 mod newsroom_workflow;
