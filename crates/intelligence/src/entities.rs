@@ -1007,30 +1007,29 @@ fn classify(context: &Context, unit: &Unit<'_>, index: usize, piece: &Piece) -> 
                 || w.chars().all(|c| c.is_ascii_digit())
                 || ROLE_WORDS.contains(&w.as_str())
         });
-    let kind = if words.len() >= 2 && ORG_SUFFIXES.contains(&last_lower) {
+    let organisation_shape = words.len() >= 2
+        && (ORG_SUFFIXES.contains(&last_lower)
+            || (ORG_HEADS.contains(&first_lower) && lower_words.iter().any(|w| w == "of")));
+    let place_shape = words.len() >= 2 && PLACE_SUFFIXES.contains(&last_lower);
+    let person_shape = piece.role.is_some()
+        || (words.len() >= 2
+            && (gazetteer.is_given_name(words[0])
+                || is_initial(words[0])
+                || (gazetteer.is_surname_first(words[0]) && words.len() <= 3)
+                || context.person_words.contains(words[words.len() - 1])));
+    let kind = if organisation_shape {
         EntityKind::Organization
-    } else if words.len() >= 2 && ORG_HEADS.contains(&first_lower) && lower_words.iter().any(|w| w == "of") {
-        EntityKind::Organization
-    } else if words.len() >= 2 && PLACE_SUFFIXES.contains(&last_lower) {
+    } else if place_shape {
         EntityKind::Place
-    } else if piece.role.is_some() {
-        EntityKind::Person
-    } else if words.len() >= 2
-        && (gazetteer.is_given_name(words[0])
-            || is_initial(words[0])
-            || (gazetteer.is_surname_first(words[0]) && words.len() <= 3)
-            || context.person_words.contains(words[words.len() - 1]))
-    {
+    } else if person_shape {
         EntityKind::Person
     } else if words.len() == 1 {
         let word = words[0];
+        // "Tarvik" after "Tarvik Mining Group" is the same organisation; so is an acronym or a brand.
+        let organisation_word = context.org_first_words.contains_key(word) || is_acronym(word) || is_camel_case(word);
         if context.person_words.contains(word) {
             EntityKind::Person
-        } else if let Some(full) = context.org_first_words.get(word) {
-            // "Tarvik" after "Tarvik Mining Group": the same organisation.
-            let _ = full;
-            EntityKind::Organization
-        } else if is_acronym(word) || is_camel_case(word) {
+        } else if organisation_word {
             EntityKind::Organization
         } else if sentence_start && !followed_by_speech {
             return None;
@@ -1046,16 +1045,18 @@ fn classify(context: &Context, unit: &Unit<'_>, index: usize, piece: &Piece) -> 
         }
     } else if locative && !followed_by_speech && !apposition {
         EntityKind::Place
-    } else if lower_words.iter().any(|w| matches!(w.as_str(), "of" | "for" | "and" | "&" | "on")) {
-        EntityKind::Organization
-    } else if words.iter().any(|w| is_acronym(w)) || words.len() > 3 {
-        EntityKind::Organization
-    } else if previous_said || apposition || context.solo_words.contains(words[words.len() - 1]) {
-        // Named in full once, then by surname; or introduced as a person is.
-        EntityKind::Person
     } else {
-        guessed = true;
-        EntityKind::Organization
+        let organisation_words = lower_words.iter().any(|w| matches!(w.as_str(), "of" | "for" | "and" | "&" | "on"))
+            || words.iter().any(|w| is_acronym(w))
+            || words.len() > 3;
+        // Named in full once, then by surname; or introduced as a person is.
+        let person_evidence = previous_said || apposition || context.solo_words.contains(words[words.len() - 1]);
+        if !organisation_words && person_evidence {
+            EntityKind::Person
+        } else {
+            guessed = !organisation_words;
+            EntityKind::Organization
+        }
     };
     let mut mention = make(first, kind, None, piece.role.clone())?;
     mention.confidence = if guessed { 1 } else { 2 };
