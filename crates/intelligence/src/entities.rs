@@ -16,6 +16,10 @@ use crate::{Entity, EntityKind};
 
 /// Words that end an organisation's name.
 const ORG_SUFFIXES: &[&str] = &[
+    "gallery",
+    "galleries",
+    "register",
+    "registry",
     "inc",
     "inc.",
     "corp",
@@ -174,6 +178,9 @@ const ORG_SUFFIXES: &[&str] = &[
 
 /// Words that start an organisation's name when "of", "for" or "on" follows.
 const ORG_HEADS: &[&str] = &[
+    "gallery",
+    "library",
+    "archive",
     "ministry",
     "department",
     "university",
@@ -281,6 +288,18 @@ const NON_ENTITY_SUFFIXES: &[&str] = &[
 
 /// Words that end a place's name.
 const PLACE_SUFFIXES: &[&str] = &[
+    "dolna",
+    "górna",
+    "gorna",
+    "wielka",
+    "mała",
+    "mala",
+    "nowa",
+    "stara",
+    "wieś",
+    "wies",
+    "zdrój",
+    "zdroj",
     "province",
     "region",
     "county",
@@ -332,6 +351,20 @@ const PLACE_SUFFIXES: &[&str] = &[
     "glacier",
     "plateau",
     "steppe",
+];
+
+/// Endings of place names in many languages ("Grossenwalde", "Chornomorsk", "Changzhou").
+const PLACE_ENDINGS: &[&str] = &[
+    "owice", "ów", "ross", "more", "burg", "berg", "stadt", "dorf", "walde", "hausen", "heim", "ville", "ford", "pur",
+    "abad", "istan", "ovo", "evo", "ivka", "ivtsi", "sk", "grad", "gorod", "opol", "polis", "zhou", "shan", "jing",
+    "ham", "field", "wick", "mouth", "thorpe", "caster", "chester", "minster", "pool", "haven", "bury", "borough",
+    "worth", "ingen", "hamn", "fjord", "vik", "kent", "ado", "inho", "polje", "ovac", "ovice",
+];
+
+/// First words of place names ("Santa Rita", "Port Harcourt").
+const PLACE_PREFIXES: &[&str] = &[
+    "county", "san", "santa", "santo", "são", "sao", "puerto", "porto", "port", "fort", "mount", "lake", "cape",
+    "saint", "st", "ciudad", "villa", "vila", "nova", "novo", "nueva", "nuevo", "bad", "ras", "wadi", "kafr", "tel",
 ];
 
 /// Words before a name that say the name is a place.
@@ -504,6 +537,38 @@ const ROLE_WORDS: &[&str] = &[
     "organiser",
     "organizer",
 ];
+
+/// Particles of family names, which may come two together ("von der Leyen").
+const PARTICLES: &[&str] = &[
+    "de", "da", "del", "della", "di", "dos", "das", "du", "van", "von", "der", "den", "ter", "bin", "ibn", "al", "el",
+    "la", "le", "do",
+];
+
+/// Days and months, which end a name rather than continue it ("the Senate on Monday").
+fn is_date_word(word: &str) -> bool {
+    const DATE_WORDS: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    DATE_WORDS.contains(&word.to_lowercase().as_str())
+}
 
 /// Small words a name may contain.
 const CONNECTORS: &[&str] = &[
@@ -683,13 +748,25 @@ fn prose_mentions(context: &Context, unit: &Unit<'_>, index: usize, out: &mut Ve
                 end += 1;
                 continue;
             }
-            // A connector joins only when a capitalised word follows it.
-            if CONNECTORS.contains(&word)
-                && tokens.get(end + 1).is_some_and(|t| {
-                    t.kind == TokenKind::Word && t.sentence == token.sentence && is_capitalised(t.text(unit.text))
+            // Connectors join only when a capitalised word follows them ("von der Leyen").
+            // ("on Wednesday" ends a name rather than continuing it.)
+            let capital_at = |k: usize| {
+                tokens.get(k).is_some_and(|t| {
+                    t.kind == TokenKind::Word
+                        && t.sentence == token.sentence
+                        && is_capitalised(t.text(unit.text))
+                        && !is_date_word(t.text(unit.text))
                 })
-            {
+            };
+            let connector_at = |k: usize| {
+                tokens.get(k).is_some_and(|t| t.kind == TokenKind::Word && PARTICLES.contains(&t.text(unit.text)))
+            };
+            if CONNECTORS.contains(&word) && capital_at(end + 1) {
                 end += 2;
+                continue;
+            }
+            if PARTICLES.contains(&word) && connector_at(end + 1) && capital_at(end + 2) {
+                end += 3;
                 continue;
             }
             break;
@@ -798,12 +875,15 @@ fn organisation_run(context: &Context, unit: &Unit<'_>, i: usize, end: usize) ->
         }
         if matches!(word.as_str(), "of" | "for" | "on") && !is_capitalised(unit.tokens[j].text(unit.text)) {
             let before = lower(j - 1);
-            if j > i && (ORG_SUFFIXES.contains(&before.as_str()) || ORG_HEADS.contains(&before.as_str())) {
+            // "Transport for London", "Doctors for Peace": a name, then "for".
+            let for_name = word == "for" && j == i + 1 && !context.gazetteer.is_given_name(&before);
+            if j > i && (ORG_SUFFIXES.contains(&before.as_str()) || ORG_HEADS.contains(&before.as_str()) || for_name) {
                 let mut k = j + 1;
                 while k < end
                     && (is_capitalised(unit.tokens[k].text(unit.text))
                         || (CONNECTORS.contains(&lower(k).as_str()) && k + 1 < end))
                     && !unit.tokens[k - 1].possessive
+                    && !is_date_word(unit.tokens[k].text(unit.text))
                 {
                     k += 1;
                 }
@@ -816,12 +896,20 @@ fn organisation_run(context: &Context, unit: &Unit<'_>, i: usize, end: usize) ->
         if j > i && ORG_SUFFIXES.contains(&word.as_str()) {
             best = Some(j + 1 - i);
         }
-        if unit.tokens[j].possessive && context.gazetteer.lookup(unit.tokens[j].text(unit.text)).is_some() {
+        if unit.tokens[j].possessive && !plural_possessive(unit, j) {
             break;
         }
         j += 1;
     }
     best
+}
+
+/// "Residents' Association": an apostrophe after a plural, which can sit
+/// inside a name, unlike "Russia's".
+fn plural_possessive(unit: &Unit<'_>, j: usize) -> bool {
+    let after = &unit.text[unit.tokens[j].end..];
+    let mut chars = after.chars();
+    matches!(chars.next(), Some('\'' | '\u{2019}')) && chars.next().is_some_and(char::is_whitespace)
 }
 
 /// Cuts the capitalised run `start..end` into titles, known names and unknown names.
@@ -883,6 +971,29 @@ fn segment(context: &Context, unit: &Unit<'_>, start: usize, end: usize) -> Vec<
                 && longest_title(gazetteer, unit, i + length, end).is_none();
             let given_name_first =
                 length == 1 && kind != EntityKind::Person && gazetteer.is_given_name(word) && next_unknown;
+            // "Tokyo Electron", "Moss Side Albion": a place's name, then a name that is not a person's.
+            if kind == EntityKind::Place && next_unknown && !given_name_first && unknown_start.is_none() {
+                let mut k = i + length;
+                while k < end
+                    && is_capitalised(unit.tokens[k].text(unit.text))
+                    && !gazetteer.is_given_name(unit.tokens[k].text(unit.text))
+                    && !gazetteer.is_demonym(unit.tokens[k].text(unit.text))
+                    && longest_title(gazetteer, unit, k, end).is_none()
+                    && longest_known(gazetteer, unit, k, end).is_none()
+                    && !context.lower_words.contains(&unit.tokens[k].text(unit.text).to_lowercase())
+                {
+                    k += 1;
+                    if unit.tokens[k - 1].possessive {
+                        break;
+                    }
+                }
+                if k > i + length {
+                    let known = Some((EntityKind::Organization, None));
+                    pieces.push(Piece { first: i, last: k - 1, known, role: None });
+                    i = k;
+                    continue;
+                }
+            }
             if !given_name_first {
                 flush(unknown_start.take(), i, &mut role, &mut pieces);
                 let taken_role = if kind == EntityKind::Person { role.take() } else { None };
@@ -984,7 +1095,8 @@ fn classify(context: &Context, unit: &Unit<'_>, index: usize, piece: &Piece) -> 
     if words.iter().all(|w| gazetteer.is_not_name(w) || context.lower_words.contains(&w.to_lowercase())) {
         return None;
     }
-    if words.iter().any(|w| w.chars().all(|c| c.is_numeric())) {
+    // Numbers and codes ("HX-217", "DB-SC1") name products and models, not entities.
+    if words.iter().any(|w| w.chars().any(|c| c.is_ascii_digit())) {
         return None;
     }
     let lower_words: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
@@ -1027,7 +1139,17 @@ fn classify(context: &Context, unit: &Unit<'_>, index: usize, piece: &Piece) -> 
         let word = words[0];
         // "Tarvik" after "Tarvik Mining Group" is the same organisation; so is an acronym or a brand.
         let organisation_word = context.org_first_words.contains_key(word) || is_acronym(word) || is_camel_case(word);
-        if context.person_words.contains(word) {
+        // "NAIROBI, Kenya —": a dateline in capitals opens the story.
+        let dateline = first == 0
+            && word.chars().filter(|c| c.is_alphabetic()).count() >= 4
+            && word.chars().all(|c| !c.is_lowercase())
+            && unit
+                .tokens
+                .get(1)
+                .is_some_and(|t| matches!(t.text(unit.text), "," | "\u{2014}" | "-" | "\u{2013}" | "("));
+        if dateline {
+            EntityKind::Place
+        } else if context.person_words.contains(word) {
             EntityKind::Person
         } else if organisation_word {
             EntityKind::Organization
@@ -1037,13 +1159,16 @@ fn classify(context: &Context, unit: &Unit<'_>, index: usize, piece: &Piece) -> 
             EntityKind::Person
         } else if locative {
             EntityKind::Place
+        } else if looks_like_place(word) {
+            guessed = true;
+            EntityKind::Place
         } else {
             // A capitalised word that is not a common word, a known name or a
             // surname: in news, most often a company or body ("Northvolt said").
             guessed = true;
             EntityKind::Organization
         }
-    } else if locative && !followed_by_speech && !apposition {
+    } else if (locative && !followed_by_speech && !apposition) || PLACE_PREFIXES.contains(&first_lower) {
         EntityKind::Place
     } else {
         let organisation_words = lower_words.iter().any(|w| matches!(w.as_str(), "of" | "for" | "and" | "&" | "on"))
@@ -1063,6 +1188,11 @@ fn classify(context: &Context, unit: &Unit<'_>, index: usize, piece: &Piece) -> 
     Some(mention)
 }
 
+fn looks_like_place(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    lower.chars().count() >= 5 && PLACE_ENDINGS.iter().any(|ending| lower.ends_with(ending))
+}
+
 /// "PayKobo", "AgroSul": a capital inside a word, as brand names have (not "McDonald").
 fn is_camel_case(word: &str) -> bool {
     let chars: Vec<char> = word.chars().collect();
@@ -1072,9 +1202,12 @@ fn is_camel_case(word: &str) -> bool {
         && chars.windows(2).skip(1).any(|w| w[0].is_lowercase() && w[1].is_uppercase())
 }
 
+/// "J", "J.", "W.B.": initials before a surname.
 fn is_initial(word: &str) -> bool {
-    let letters: Vec<char> = word.chars().collect();
-    letters.len() <= 2 && letters[0].is_uppercase() && letters.get(1).is_none_or(|c| *c == '.')
+    let chars: Vec<char> = word.chars().collect();
+    let single = chars.len() <= 2 && chars[0].is_uppercase() && chars.get(1).is_none_or(|c| *c == '.');
+    let dotted = chars.len() >= 4 && chars.chunks(2).all(|pair| pair[0].is_uppercase() && pair.get(1) == Some(&'.'));
+    single || dotted
 }
 
 /// Names in a heading: only those the lists know or the prose introduced.
@@ -1253,16 +1386,15 @@ fn acronym_match(mentions: &[Mention], members: &[Vec<usize>], mention: &Mention
     })
 }
 
-/// "Hanrui" after "Hanrui Energy": an organisation's first word alone names it.
+/// "Hanrui" after "Hanrui Energy", "Sudecka Miedź" after "Sudecka Miedź SA":
+/// the first words of an organisation's name alone name it.
 fn short_name_match(mentions: &[Mention], members: &[Vec<usize>], mention: &Mention) -> Option<usize> {
-    if mention.words().len() != 1 {
-        return None;
-    }
+    let short = mention.words();
     members.iter().enumerate().find_map(|(entity, list)| {
         let first = mentions.get(*list.first()?)?;
         let longer = list.iter().any(|&m| {
             let words = mentions[m].words();
-            words.len() > 1 && words[0] == mention.surface
+            words.len() > short.len() && words.starts_with(&short)
         });
         (first.kind == EntityKind::Organization && longer).then_some(entity)
     })
@@ -1339,11 +1471,15 @@ pub(crate) fn entities(mentions: &[Mention], clusters: &Clusters, quotes: &[crat
 }
 
 fn majority_kind(mentions: &[Mention], list: &[usize]) -> EntityKind {
-    let mut counts: HashMap<EntityKind, usize> = HashMap::new();
+    // What the lists know outweighs evidence, which outweighs any number of guesses.
+    let mut counts: HashMap<EntityKind, (u8, usize)> = HashMap::new();
     for &m in list {
-        // What the lists know outweighs evidence, which outweighs a guess.
-        let weight = usize::from(mentions[m].confidence);
-        *counts.entry(mentions[m].kind).or_default() += weight;
+        let entry = counts.entry(mentions[m].kind).or_default();
+        entry.0 = entry.0.max(mentions[m].confidence);
+        entry.1 += 1;
     }
-    counts.into_iter().max_by_key(|&(kind, n)| (n, kind == EntityKind::Person)).map_or(EntityKind::Person, |(k, _)| k)
+    counts
+        .into_iter()
+        .max_by_key(|&(kind, (confidence, n))| (confidence, n, kind == EntityKind::Person))
+        .map_or(EntityKind::Person, |(k, _)| k)
 }

@@ -174,15 +174,14 @@ impl fmt::Display for Scores {
     }
 }
 
-/// Names compared without case, dots, possessives or curly apostrophes.
+/// Names compared without case, dots, possessives, curly apostrophes or a leading "The".
 fn normalise(name: &str) -> String {
-    name.replace(['\u{2019}', '\u{2018}'], "'")
-        .trim_end_matches("'s")
-        .replace('.', "")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    let name = name.replace(['\u{2019}', '\u{2018}'], "'");
+    let name = name.trim_end_matches("'s").replace('.', "").to_lowercase();
+    let words: Vec<&str> = name.split_whitespace().collect();
+    // "The Irish Times" and "Irish Times" are one name.
+    let words = if words.len() > 1 && words[0] == "the" { &words[1..] } else { &words[..] };
+    words.join(" ")
 }
 
 /// Quotation words compared without marks, case or closing punctuation.

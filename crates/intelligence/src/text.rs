@@ -254,7 +254,21 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token> {
                     _ => break,
                 }
             }
-            let end = offset(i);
+            let mut end = offset(i);
+            // An initial or a title's abbreviation keeps its dot before a name:
+            // "Jack B. Yeats", "Col. Tanaka". No sentence ends there.
+            let word = &text[offset(start)..end];
+            let abbreviation =
+                (word.chars().count() == 1 && word.chars().all(char::is_uppercase)) || ABBREVIATIONS.contains(&word);
+            if !possessive
+                && abbreviation
+                && at(i) == Some('.')
+                && at(i + 1).is_some_and(char::is_whitespace)
+                && at(i + 2).is_some_and(char::is_uppercase)
+            {
+                i += 1;
+                end = offset(i);
+            }
             tokens.push(Token {
                 kind: TokenKind::Word,
                 start: offset(start),
@@ -525,7 +539,7 @@ mod tests {
         let text = "Mr. Smith met John F. Kennedy. Then he left.";
         let tokens: Vec<Token> = tokenize(text).into_iter().filter(|t| t.kind == TokenKind::Word).collect();
         let starts: Vec<&str> = tokens.iter().filter(|t| t.sentence_start).map(|t| t.text(text)).collect();
-        assert_eq!(starts, ["Mr", "Then"]);
+        assert_eq!(starts, ["Mr.", "Then"]);
     }
 
     #[test]

@@ -340,8 +340,8 @@ fn masthead_analyze_names_an_unreadable_file() {
 
 /// The figures the README reports; the analysis must not fall below them.
 /// (F1 of entities, quote F1, speaker accuracy, related precision at 3.)
-const DEVSET_FLOOR: [f64; 4] = [0.89, 0.99, 0.90, 0.93];
-const HELDOUT_FLOOR: [f64; 4] = [0.78, 0.95, 0.83, 0.93];
+const DEVSET_FLOOR: [f64; 4] = [0.91, 0.99, 0.90, 0.93];
+const HELDOUT_FLOOR: [f64; 4] = [0.87, 0.96, 0.83, 0.93];
 
 #[test]
 fn the_analysis_keeps_its_measured_quality_on_the_labelled_articles() {
