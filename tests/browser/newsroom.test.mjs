@@ -248,6 +248,28 @@ describe('writing, reviewing and publishing an article with a photo', { concurre
   });
 });
 
+describe('people, places and related stories in the editor', () => {
+  test('an editor removes a suggested place and takes a quotation as a pull quote', { timeout: 60_000 }, async () => {
+    const { context, page, problems } = await newPage();
+    try {
+      await signIn(page, accounts.editor);
+      await page.getByLabel('Headline contains').fill('Ukraine Ceasefire');
+      await page.getByRole('button', { name: 'Filter' }).click();
+      await page.getByRole('link', { name: /US Doubtful on Ukraine Ceasefire/ }).click();
+      const kyiv = page.locator('tr.topic', { hasText: 'Kyiv' });
+      await kyiv.getByRole('button', { name: 'Remove' }).click();
+      await page.getByRole('status').filter({ hasText: 'Topic removed.' }).waitFor();
+      assert.match(await page.locator('tr.topic', { hasText: 'Kyiv' }).textContent(), /removed/);
+      assert.ok((await page.locator('ol.related.suggested li').count()) > 0, 'related stories are suggested');
+      await page.locator('.quotes li', { hasText: 'I don’t see it.' }).getByRole('button', { name: 'Use as pull quote' }).click();
+      assert.match(await page.locator('#body_source').inputValue(), /```pull-quote\nquote: I don’t see it\.\nby: Antony Blinken/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe('newsroom pages are accessible (axe-core: no serious or critical violations)', () => {
   const paths = ['/admin', '/admin/articles/new', '/admin/images', '/admin/account', '/admin/users', '/admin/comments', '/admin/comments?status=approved', '/admin/settings'];
   for (const width of [375, 1280]) {

@@ -21,7 +21,16 @@ const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const binary = process.env.MASTHEAD_BIN ?? 'target/debug/masthead';
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const seedPath = '/world/us-doubtful-on-ukraine-ceasefire';
-const pages = ['/', seedPath, '/world', '/tag/ukraine', '/author/elena-marchetti', '/no-such-page'];
+const pages = [
+  '/',
+  seedPath,
+  '/world',
+  '/tag/ukraine',
+  '/author/elena-marchetti',
+  '/search?q=ceasefire',
+  '/topic/antony-blinken',
+  '/no-such-page',
+];
 const widths = [320, 375, 768, 1280, 1920];
 
 let server;
@@ -198,4 +207,24 @@ test('the comment form fields are labelled and required where they must be', { t
   } finally {
     await context.close();
   }
+});
+
+describe('searching the archive', () => {
+  test('the search box in the header finds the seed article first, with the words marked', { timeout: 30_000 }, async () => {
+    const { context, page, problems } = await open('/', 375);
+    try {
+      await page.fill('#site-search-q', 'Blinken Davos');
+      await Promise.all([page.waitForURL(/\/search\?q=Blinken/), page.press('#site-search-q', 'Enter')]);
+      const first = await page.locator('.search-result h2 a').first().getAttribute('href');
+      assert.equal(first, seedPath);
+      assert.ok((await page.locator('.search-result mark').count()) > 0, 'matched words are marked');
+      await page.selectOption('#search-section', 'business');
+      await Promise.all([page.waitForURL(/section=business/), page.click('.search-main button')]);
+      const hrefs = await page.locator('.search-result h2 a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+      assert.ok(!hrefs.includes(seedPath), 'the section filter leaves the world story out');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -307,11 +307,22 @@ fn freshness(score: Score, now: i64, published: i64) -> Score {
     score * (1.0 + 0.33 / (1.0 + age_days / 30.0))
 }
 
-/// The snippet as HTML: its text escaped, the matched words in `<mark>`.
+/// The snippet as HTML: its text escaped, the matched words in `<mark>`,
+/// starting at a whole word and with an ellipsis where it cuts the text.
 fn marked(snippet: &Snippet) -> String {
     let fragment = snippet.fragment();
-    let mut html = String::new();
-    let mut at = 0;
+    // A fragment can begin with the end of a word ("s appeal" after "Zelensky’s").
+    let mut at = match fragment.split_once(' ') {
+        Some((first, _)) if first.chars().count() == 1 && first.chars().all(char::is_lowercase) => first.len() + 1,
+        _ => 0,
+    };
+    if snippet.highlighted().iter().any(|range| range.start < at) {
+        at = 0;
+    }
+    let mut html = String::from("\u{2026}");
+    if at == 0 && fragment.chars().next().is_some_and(char::is_uppercase) {
+        html.clear();
+    }
     for range in snippet.highlighted() {
         if range.start < at || range.end > fragment.len() {
             continue;
@@ -323,6 +334,9 @@ fn marked(snippet: &Snippet) -> String {
         at = range.end;
     }
     html.push_str(&escape(&fragment[at..]));
+    if !fragment.trim_end().ends_with(['.', '!', '?', '"', '\u{201d}']) {
+        html.push('\u{2026}');
+    }
     html
 }
 

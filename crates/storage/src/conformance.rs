@@ -12,7 +12,7 @@ use masthead_content::{
 };
 use time::{Duration, OffsetDateTime};
 
-use masthead_content::{Email, MediaVariant, Role};
+use masthead_content::{ArticleQuote, ArticleTopic, Email, MediaVariant, Role, Topic, TopicKind, TopicState};
 
 use crate::{ArticleLookup, Listing, NewUser, NewsroomFilter, PageRequest, PublicationMonth, StorageError, Store};
 
@@ -43,6 +43,9 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("media_variants_are_kept_with_their_image", |s| Box::pin(media_variants_are_kept_with_their_image(s))),
     ("comment_moderation_queries", |s| Box::pin(comment_moderation_queries(s))),
     ("a_bulk_import_stores_articles_and_comments", |s| Box::pin(a_bulk_import_stores_articles_and_comments(s))),
+    ("analyses_keep_editors_topic_decisions", |s| Box::pin(analyses_keep_editors_topic_decisions(s))),
+    ("topic_pages_list_confirmed_published_articles", |s| Box::pin(topic_pages_list_confirmed_published_articles(s))),
+    ("related_pins_keep_their_order", |s| Box::pin(related_pins_keep_their_order(s))),
 ];
 
 fn slug(text: &str) -> Slug {
@@ -607,4 +610,97 @@ async fn a_bulk_import_stores_articles_and_comments(store: &dyn Store) {
     unknown.article.draft.section = slug("sport");
     assert!(matches!(store.import_articles(&[unknown]).await, Err(StorageError::InvalidReference(_))));
     assert!(store.import_articles(&batch[..1]).await.is_err(), "slugs must be free");
+}
+
+fn suggested(slug_text: &str, name: &str, kind: TopicKind, salience: f64) -> ArticleTopic {
+    ArticleTopic {
+        topic: Topic { slug: slug(slug_text), name: name.into(), kind },
+        salience,
+        mentions: 2,
+        role: None,
+        state: TopicState::Suggested,
+    }
+}
+
+async fn analyses_keep_editors_topic_decisions(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    let id = create(store, article("analysed", "world", 1)).await;
+    assert_eq!(store.articles_needing_analysis(10).await.unwrap(), vec![id], "a new article awaits analysis");
+    let first = [
+        suggested("antony-blinken", "Antony Blinken", TopicKind::Person, 0.5),
+        suggested("kyiv", "Kyiv", TopicKind::Place, 0.3),
+        suggested("davos", "Davos", TopicKind::Place, 0.2),
+    ];
+    let quote = ArticleQuote {
+        text: "I don't see it.".into(),
+        speaker: Some("Antony Blinken".into()),
+        speaker_topic: Some(slug("antony-blinken")),
+    };
+    store.save_analysis(id, 1, &first, std::slice::from_ref(&quote)).await.unwrap();
+    assert!(store.articles_needing_analysis(10).await.unwrap().is_empty(), "analysed at its revision");
+    store.set_topic_state(id, &slug("antony-blinken"), TopicState::Confirmed).await.unwrap();
+    store.set_topic_state(id, &slug("kyiv"), TopicState::Removed).await.unwrap();
+    assert!(matches!(
+        store.set_topic_state(id, &slug("nobody"), TopicState::Confirmed).await,
+        Err(StorageError::NotFound(_))
+    ));
+    // A later analysis no longer finds Davos or Kyiv: the suggestion goes, the decision stays.
+    let second = [suggested("antony-blinken", "Antony Blinken", TopicKind::Person, 0.9)];
+    store.save_analysis(id, 2, &second, &[]).await.unwrap();
+    let topics = store.article_topics(id).await.unwrap();
+    let states: Vec<(&str, TopicState)> = topics.iter().map(|t| (t.topic.slug.as_str(), t.state)).collect();
+    assert_eq!(states, [("antony-blinken", TopicState::Confirmed), ("kyiv", TopicState::Removed)]);
+    assert!((topics[0].salience - 0.9).abs() < 1e-9, "measurements are refreshed");
+    assert!(store.article_quotes(id).await.unwrap().is_empty(), "quotations are replaced");
+    store
+        .add_topic(id, &Topic { slug: slug("peace-desk"), name: "Peace Desk".into(), kind: TopicKind::Organization })
+        .await
+        .unwrap();
+    let added = store.article_topics(id).await.unwrap();
+    assert!(added.iter().any(|t| t.topic.slug.as_str() == "peace-desk" && t.state == TopicState::Confirmed));
+}
+
+async fn topic_pages_list_confirmed_published_articles(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    let published = create(store, article("on-topic", "world", 2)).await;
+    let mut draft = article("draft-on-topic", "world", 1);
+    draft.status = Status::Draft;
+    draft.published_at = None;
+    let draft = create(store, draft).await;
+    let blinken = [suggested("antony-blinken", "Antony Blinken", TopicKind::Person, 0.5)];
+    let quote = ArticleQuote {
+        text: "I don't see it.".into(),
+        speaker: Some("Antony Blinken".into()),
+        speaker_topic: Some(slug("antony-blinken")),
+    };
+    for id in [published, draft] {
+        store.save_analysis(id, 1, &blinken, std::slice::from_ref(&quote)).await.unwrap();
+    }
+    assert!(store.topic(&slug("antony-blinken")).await.unwrap().is_none(), "suggestions make no page");
+    for id in [published, draft] {
+        store.set_topic_state(id, &slug("antony-blinken"), TopicState::Confirmed).await.unwrap();
+    }
+    let topic = store.topic(&slug("antony-blinken")).await.unwrap().expect("a confirmed topic has a page");
+    assert_eq!((topic.name.as_str(), topic.kind), ("Antony Blinken", TopicKind::Person));
+    let listed =
+        store.published_articles(&Listing::Topic(slug("antony-blinken")), PageRequest::new(1, 10)).await.unwrap();
+    assert_eq!(listed.items.iter().map(|a| a.id).collect::<Vec<_>>(), vec![published], "only published articles");
+    let quotes = store.topic_quotes(&slug("antony-blinken"), 10).await.unwrap();
+    assert_eq!(quotes.len(), 1, "quotations from published articles only");
+    assert_eq!(quotes[0].url, "/world/on-topic");
+    assert_eq!(store.published_article_ids().await.unwrap(), vec![published]);
+}
+
+async fn related_pins_keep_their_order(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    let a = create(store, article("pin-a", "world", 3)).await;
+    let b = create(store, article("pin-b", "world", 2)).await;
+    let c = create(store, article("pin-c", "business", 1)).await;
+    store.set_related_pins(a, &[c, b]).await.unwrap();
+    assert_eq!(store.related_pins(a).await.unwrap(), vec![c, b]);
+    store.set_related_pins(a, &[b]).await.unwrap();
+    assert_eq!(store.related_pins(a).await.unwrap(), vec![b]);
+    let missing = ArticleId::generate();
+    assert!(store.set_related_pins(a, &[missing]).await.is_err(), "pins name existing articles");
+    assert_eq!(store.related_pins(a).await.unwrap(), vec![b], "a refused change leaves the pins as they were");
 }

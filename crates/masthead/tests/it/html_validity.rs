@@ -43,6 +43,11 @@ async fn every_kind_of_reader_page_passes_the_nu_html_checker() {
         "/no-such-page",
         "/world/no-such-story",
         "/world?page=x",
+        "/search",
+        "/search?q=Blinken+Davos",
+        "/search?q=%22no+such+phrase%22&section=world&from=2020-01-01",
+        "/topic/antony-blinken",
+        "/topic/kyiv",
     ]
     .iter()
     .map(|p| (*p).to_owned())
@@ -121,6 +126,8 @@ async fn every_newsroom_page_passes_the_nu_html_checker() {
     edit["body_source"] = serde_json::json!("One, changed.\n\nTwo.");
     edit["revision"] = serde_json::json!(1);
     app.api(reqwest::Method::PUT, &format!("/admin/api/articles/{id}"), &token, Some(edit)).await;
+    let (_, listed) = app.api(reqwest::Method::GET, "/admin/api/articles?q=Ukraine%20Ceasefire", &token, None).await;
+    let seed = listed["articles"][0]["id"].as_str().unwrap().to_owned();
     let mut pages = vec![("/admin/sign-in".to_owned(), app.get("/admin/sign-in").await.text().await.unwrap())];
     for path in [
         "/admin".to_owned(),
@@ -135,6 +142,7 @@ async fn every_newsroom_page_passes_the_nu_html_checker() {
         "/admin/comments".to_owned(),
         "/admin/comments?status=approved".to_owned(),
         "/admin/settings".to_owned(),
+        format!("/admin/articles/{seed}"),
     ] {
         pages.push((path.clone(), app.with_cookie(&browser.cookie, &path).await));
     }
