@@ -80,13 +80,28 @@ pub async fn generate_site(
     }
     let report =
         masthead_demo::generate(&store, &settings.media_dir(), &demo.media_files, options, now, progress).await?;
-    // A generated publication is analysed and its topics confirmed now, not at the first start.
+    // A generated publication is analysed (its topics confirmed) and indexed now, not at the first start.
     let store = Arc::new(store);
     let shared: Arc<dyn Store> = store.clone();
-    let newsroom = Newsroom::new(shared, Arc::new(tokio::sync::Notify::new()), settings.media_dir());
-    newsroom.analyse_pending(true).await.map_err(|e| StartError::Newsroom(e.to_string()))?;
+    let newsroom = Newsroom::new(shared.clone(), Arc::new(tokio::sync::Notify::new()), settings.media_dir());
+    newsroom
+        .analyse_pending_with_progress(true, |done| analysis_progress(done, report.articles))
+        .await
+        .map_err(|e| StartError::Newsroom(e.to_string()))?;
+    eprintln!();
+    let search = masthead_search::SearchService::open(&settings.search_dir(), shared, true)
+        .await
+        .map_err(StartError::Search)?;
+    drop(search);
     store.close().await;
     Ok(report)
+}
+
+fn analysis_progress(done: usize, generated: usize) {
+    use std::io::Write as _;
+    let mut err = std::io::stderr();
+    let _ = write!(err, "\rAnalysed {done} of about {generated} articles for topics, quotes and related stories");
+    let _ = err.flush();
 }
 
 /// Prepares the data directory, opens (and migrates) the database, loads the

@@ -86,10 +86,19 @@ impl Newsroom {
     /// `confirm`, the suggestions are confirmed at once: for a publication
     /// loaded whole, such as the demo. Returns how many were analysed.
     pub async fn analyse_pending(&self, confirm: bool) -> NewsroomResult<usize> {
+        self.analyse_pending_with_progress(confirm, |_| {}).await
+    }
+
+    /// [`Self::analyse_pending`], reporting the number analysed after each batch.
+    pub async fn analyse_pending_with_progress(
+        &self,
+        confirm: bool,
+        mut progress: impl FnMut(usize),
+    ) -> NewsroomResult<usize> {
         let state = if confirm { TopicState::Confirmed } else { TopicState::Suggested };
         let mut done = 0;
         loop {
-            let batch = self.store.articles_needing_analysis(100).await?;
+            let batch = self.store.articles_needing_analysis(200).await?;
             if batch.is_empty() {
                 return Ok(done);
             }
@@ -98,6 +107,7 @@ impl Newsroom {
                 self.analyse_as(&article, state).await?;
                 done += 1;
             }
+            progress(done);
         }
     }
 
