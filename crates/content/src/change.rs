@@ -34,6 +34,12 @@ pub enum Change {
         /// Its authors.
         authors: Vec<Slug>,
     },
+    /// The related stories these articles' pages show may have changed (a
+    /// story like them was published or edited): only their own pages.
+    Related {
+        /// The articles whose pages show related stories.
+        ids: Vec<ArticleId>,
+    },
     /// Something every page shows (sections, site settings) changed.
     Everything,
 }

@@ -80,7 +80,13 @@ pub fn analyse_texts(files: &[(String, String)]) -> Result<Vec<FileAnalysis>, An
     analysed
         .into_iter()
         .map(|(id, analysis)| {
-            let related = index.related(&id, others)?.into_iter().map(|story| story.id).collect();
+            let mut related: Vec<String> = index.related(&id, others)?.into_iter().map(|story| story.id).collect();
+            // Files that share nothing with this one still belong in the list, last, in the order given.
+            for (other, _) in files {
+                if *other != id && !related.contains(other) {
+                    related.push(other.clone());
+                }
+            }
             Ok(FileAnalysis { id, analysis, related })
         })
         .collect()

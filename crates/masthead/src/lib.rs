@@ -89,9 +89,8 @@ pub async fn generate_site(
         .await
         .map_err(|e| StartError::Newsroom(e.to_string()))?;
     eprintln!();
-    let search = masthead_search::SearchService::open(&settings.search_dir(), shared, true)
-        .await
-        .map_err(StartError::Search)?;
+    let search =
+        masthead_search::SearchService::open(&settings.search_dir(), shared, true).await.map_err(StartError::Search)?;
     drop(search);
     store.close().await;
     Ok(report)
@@ -173,6 +172,9 @@ pub async fn open_site(settings: &Settings, address: SocketAddr) -> Result<Site,
     let search = masthead_search::SearchService::open(&settings.search_dir(), shared.clone(), true)
         .await
         .map_err(StartError::Search)?;
+    // An article page asks for its inline links, the block after the text, and as many more as its
+    // body names itself (the seed names two).
+    search.add_listener(cache.clone(), settings.read_also_links as usize + masthead_web::RELATED_BLOCK + 2);
     let newsroom = newsroom.with_listener(search.clone());
     let accounts = newsroom.has_accounts().await.map_err(|e| StartError::Newsroom(e.to_string()))?;
     let comments = masthead_comments::CommentDesk::open(shared.clone())

@@ -11,6 +11,11 @@ use tokio::sync::mpsc;
 
 use crate::{IndexedArticle, RelatedStory, SearchIndex, SearchQuery, SearchResult, SearchResults};
 
+/// How many of a changed story's nearest stories are checked for showing it.
+const NEIGHBOURS: usize = 10;
+/// How many related stories an article page asks for, unless told otherwise.
+const DEFAULT_SHOWN: usize = 8;
+
 /// A site's search index, its database, and the background task that
 /// applies changes to the index.
 pub struct SearchService {
@@ -21,6 +26,10 @@ pub struct SearchService {
     queued: AtomicU64,
     /// Changes applied so far (visible to searches).
     applied: tokio::sync::watch::Sender<u64>,
+    /// Told which articles' related stories may have changed (the page cache listens).
+    listeners: std::sync::RwLock<Vec<Arc<dyn ChangeListener>>>,
+    /// How many related stories an article page asks for (inline links, the block, and the body's own).
+    shown: std::sync::atomic::AtomicUsize,
 }
 
 impl SearchService {
@@ -35,7 +44,15 @@ impl SearchService {
         let index = Arc::new(index);
         let (changes, receiver) = mpsc::unbounded_channel();
         let (applied, _) = tokio::sync::watch::channel(0);
-        let service = Arc::new(Self { index, store, changes, queued: AtomicU64::new(0), applied });
+        let service = Arc::new(Self {
+            index,
+            store,
+            changes,
+            queued: AtomicU64::new(0),
+            applied,
+            listeners: std::sync::RwLock::new(Vec::new()),
+            shown: std::sync::atomic::AtomicUsize::new(DEFAULT_SHOWN),
+        });
         let published = service.store.published_article_ids().await?.len() as u64;
         if sync && (fresh || service.index.len() != published) {
             let started = std::time::Instant::now();
@@ -44,6 +61,14 @@ impl SearchService {
         }
         tokio::spawn(apply_changes(Arc::downgrade(&service), receiver));
         Ok(service)
+    }
+
+    /// Tells `listener` which articles' related stories may have changed
+    /// after a story is published or edited; `shown` is how many related
+    /// stories an article page asks for.
+    pub fn add_listener(&self, listener: Arc<dyn ChangeListener>, shown: usize) {
+        self.shown.store(shown, Ordering::SeqCst);
+        self.listeners.write().unwrap_or_else(std::sync::PoisonError::into_inner).push(listener);
     }
 
     /// The index, for searches.
@@ -105,16 +130,37 @@ impl SearchService {
             }
         }
         let index = self.index.clone();
-        run_blocking(move || {
+        let changed: Vec<String> = puts.iter().map(|a| a.id.clone()).collect();
+        let shown = self.shown.load(Ordering::SeqCst);
+        let neighbours = run_blocking(move || {
             for id in &removals {
                 index.remove(id);
             }
             for article in &puts {
                 index.put(article)?;
             }
-            index.commit()
+            index.commit()?;
+            // The stories most like a new or edited one are the candidates; of
+            // them, those whose own related stories now include it must refresh.
+            let mut neighbours = BTreeSet::new();
+            for id in &changed {
+                for story in index.related(id, NEIGHBOURS)? {
+                    let shows_it = index.related(&story.id, shown)?.iter().any(|s| &s.id == id);
+                    if let (true, Ok(neighbour)) = (shows_it, ArticleId::parse(&story.id)) {
+                        neighbours.insert(neighbour);
+                    }
+                }
+            }
+            Ok(neighbours)
         })
         .await?;
+        let neighbours: Vec<ArticleId> = neighbours.into_iter().filter(|id| !ids.contains(id)).collect();
+        if !neighbours.is_empty() {
+            let change = Change::Related { ids: neighbours };
+            for listener in self.listeners.read().unwrap_or_else(std::sync::PoisonError::into_inner).iter() {
+                listener.changed(&change);
+            }
+        }
         Ok(())
     }
 

@@ -249,6 +249,7 @@ pub fn tags_for(change: &Change) -> Vec<String> {
             tags.extend(subjects.iter().map(|t| format!("list:tag:{t}")));
             tags.extend(authors.iter().map(|a| format!("list:author:{a}")));
         }
+        Change::Related { ids } => tags.extend(ids.iter().map(|id| format!("article:{id}"))),
         Change::Everything => {}
     }
     tags

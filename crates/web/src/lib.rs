@@ -42,6 +42,7 @@ use tower_http::trace::TraceLayer;
 pub use admin::{Access, AdminRoute, admin_routes};
 pub use cache::{CacheStats, PageCache, tags_for};
 pub use error::AppError;
+pub use reader::article::RELATED_BLOCK;
 pub use templates::TemplateError;
 
 /// What the web layer needs to know about the site.

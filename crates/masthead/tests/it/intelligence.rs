@@ -109,6 +109,7 @@ async fn a_publish_an_edit_and_an_unpublish_reach_search_within_a_second() {
     assert_eq!(status, StatusCode::OK, "{published}");
     let url = format!("/world/{}", published["slug"].as_str().unwrap());
     let took = until_search(&app, "q=quokka", |found| found.contains(&url)).await;
+    eprintln!("publish searchable after {took:?}");
     assert!(took < Duration::from_secs(1), "published article searchable after {took:?}");
 
     let mut fields = json!({"headline": "Wombat census in Rottnest", "section": "world", "slug": published["slug"],
@@ -117,6 +118,7 @@ async fn a_publish_an_edit_and_an_unpublish_reach_search_within_a_second() {
     let (status, saved) = app.api(Method::PUT, &format!("/admin/api/articles/{id}"), &token, Some(fields)).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     let took = until_search(&app, "q=wombat", |found| found.contains(&url)).await;
+    eprintln!("edit searchable after {took:?}");
     assert!(took < Duration::from_secs(1), "edit searchable after {took:?}");
     assert!(urls(&search(&app, "q=quokka").await).is_empty(), "the old words are gone");
 
@@ -125,6 +127,7 @@ async fn a_publish_an_edit_and_an_unpublish_reach_search_within_a_second() {
         .await;
     assert_eq!(status, StatusCode::OK);
     let took = until_search(&app, "q=wombat", |found| found.is_empty()).await;
+    eprintln!("unpublish out of search after {took:?}");
     assert!(took < Duration::from_secs(1), "unpublished article left search after {took:?}");
 }
 
@@ -376,4 +379,33 @@ fn masthead_reindex_rebuilds_the_index_with_progress() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(stdout.starts_with("Indexed 41 published articles"), "{stdout}");
     assert!(data.join("search/meta.json").is_file());
+}
+
+#[tokio::test]
+async fn a_new_story_appears_in_the_related_stories_of_cached_pages_like_it() {
+    let app = TestApp::spawn().await;
+    let editor = app.account(Role::Editor, 1).await;
+    let token = app.token(&editor).await;
+    let (_, before) = app.page(SEED).await;
+    assert_eq!(app.get(SEED).await.headers()["x-cache"], "hit");
+    let body = "Secretary of State Antony Blinken said in Davos that a ceasefire in Ukraine depends on Russia. \
+                Blinken met Volodymyr Zelensky at the World Economic Forum to discuss the ceasefire.";
+    let (_, created) = app
+        .api(
+            Method::POST,
+            "/admin/api/articles",
+            &token,
+            Some(json!({"headline": "Blinken and Zelensky Discuss Ceasefire in Davos", "section": "world",
+                        "body_source": body})),
+        )
+        .await;
+    let id = created["id"].as_str().unwrap();
+    let (_, published) = app
+        .api(Method::POST, &format!("/admin/api/articles/{id}/step"), &token, Some(json!({"step": "publish"})))
+        .await;
+    app.search.settled().await;
+    let url = format!("/world/{}", published["slug"].as_str().unwrap());
+    let (_, after) = app.page(SEED).await;
+    assert!(!hrefs(&before, ".related-stories a").contains(&url));
+    assert!(hrefs(&after, ".related-stories a").contains(&url), "the seed page was refreshed to show the new story");
 }

@@ -71,6 +71,7 @@ async fn editing_an_article_changes_exactly_the_pages_that_show_it() {
     }
     let (status, _) = app.api(Method::PUT, &format!("/admin/api/articles/{id}"), &token, Some(fields)).await;
     assert_eq!(status, StatusCode::OK);
+    app.search.settled().await;
     let after = etags(&app).await;
     let mut expected = vec![
         "/",
@@ -122,6 +123,7 @@ async fn an_approved_comment_changes_its_article_and_listings_but_not_feeds() {
     let ids = json!([queue["comments"][0]["id"]]);
     app.api(Method::POST, "/admin/api/comments/moderate", &token, Some(json!({"ids": ids, "verdict": "approve"})))
         .await;
+    app.search.settled().await;
     let after = etags(&app).await;
     assert_eq!(changed(&before, &after), ["/", "/author/elena-marchetti", "/tag/ukraine", "/world", SEED]);
     assert!(app.get(SEED).await.text().await.unwrap().contains("Held, then approved."));
@@ -144,6 +146,7 @@ async fn publishing_and_unpublishing_refresh_listings_and_never_serve_a_taken_do
     let id = draft["id"].as_str().unwrap().to_owned();
     assert!(changed(&before, &etags(&app).await).is_empty(), "a draft changes no page");
     app.api(Method::POST, &format!("/admin/api/articles/{id}/step"), &token, Some(json!({"step": "publish"}))).await;
+    app.search.settled().await;
     let after = etags(&app).await;
     assert_eq!(
         changed(&before, &after),

@@ -22,6 +22,8 @@ pub struct TestApp {
     pub newsroom: masthead_newsroom::Newsroom,
     /// The page cache, told by tests that change the database directly.
     pub cache: Arc<masthead_web::PageCache>,
+    /// The search index; `settled()` waits until every change is applied (and the pages it touches refreshed).
+    pub search: Arc<masthead_search::SearchService>,
     stop: Option<oneshot::Sender<()>>,
     _data: tempfile::TempDir,
 }
@@ -61,13 +63,14 @@ impl TestApp {
         let store = site.store.clone();
         let newsroom = site.newsroom.clone();
         let cache = site.cache.clone();
+        let search = site.search.clone();
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(site.serve(listener, async {
             let _ = stopped.await;
         }));
         let client =
             reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("HTTP client");
-        Self { url: format!("http://{address}"), client, store, newsroom, cache, stop: Some(stop), _data: data }
+        Self { url: format!("http://{address}"), client, store, newsroom, cache, search, stop: Some(stop), _data: data }
     }
 
     /// Tells the page cache that the database changed behind the application's back.

@@ -173,8 +173,8 @@ struct RelatedLink {
     slug: Slug,
 }
 
-/// Stories in the related block after the text.
-const RELATED_BLOCK: usize = 4;
+/// Stories in the "Related stories" block after an article's text.
+pub const RELATED_BLOCK: usize = 4;
 
 /// The editor's pinned stories first, then the ranked suggestions.
 async fn related_stories(state: &AppState, article: &Article) -> Result<RelatedStories, AppError> {
@@ -195,7 +195,12 @@ async fn related_stories(state: &AppState, article: &Article) -> Result<RelatedS
     }
     let wanted = state.config().read_also_links + RELATED_BLOCK;
     if chosen.len() < wanted {
-        for story in state.search().related(article.id, wanted + in_body.len()).await? {
+        // Related stories are a bonus: a failing index costs them, not the article page.
+        let suggested = state.search().related(article.id, wanted + in_body.len()).await.unwrap_or_else(|error| {
+            tracing::warn!(%error, article = %article.id, "related stories unavailable");
+            Vec::new()
+        });
+        for story in suggested {
             let Ok(id) = masthead_content::ArticleId::parse(&story.id) else { continue };
             let slug = story.url.rsplit('/').next().and_then(|s| Slug::parse(s).ok());
             let Some(slug) = slug else { continue };
