@@ -48,13 +48,23 @@ pub enum AnalysisError {
     Search(#[from] masthead_search::SearchError),
 }
 
-/// Reads `paths` and analyses each, relating every file to the others.
-pub fn analyse_paths(paths: &[PathBuf]) -> Result<Vec<FileAnalysis>, AnalysisError> {
+/// Reads `paths` and analyses each, relating every file to the others when `relate` is set.
+pub fn analyse_paths(paths: &[PathBuf], relate: bool) -> Result<Vec<FileAnalysis>, AnalysisError> {
     let mut files = Vec::new();
     for path in paths {
         let text =
             std::fs::read_to_string(path).map_err(|source| AnalysisError::Unreadable { path: path.clone(), source })?;
         files.push((file_id(path), text));
+    }
+    if !relate {
+        return Ok(files
+            .iter()
+            .map(|(id, text)| FileAnalysis {
+                id: id.clone(),
+                analysis: analyse(&Document::from_plain_text(text)),
+                related: Vec::new(),
+            })
+            .collect());
     }
     analyse_texts(&files)
 }

@@ -214,17 +214,30 @@ impl SearchIndex {
     }
 
     /// The word of the archive nearest to a word it does not have: within one
-    /// edit (two for long words), starting with the same letter, the most
-    /// common such word.
+    /// edit (two for long words), starting the same way, the most common such
+    /// word. Words sharing the first two letters are tried first (most typos
+    /// come later in a word, and that range is small), then the first letter.
     fn nearest_word(&self, word: &str) -> SearchResult<Option<String>> {
         let length = word.chars().count();
         if length < 4 {
             return Ok(None);
         }
+        let two: String = word.chars().take(2).collect();
+        if let Some(found) = self.nearest_with_prefix(word, &two)? {
+            return Ok(Some(found));
+        }
+        let one: String = word.chars().take(1).collect();
+        self.nearest_with_prefix(word, &one)
+    }
+
+    fn nearest_with_prefix(&self, word: &str, prefix: &str) -> SearchResult<Option<String>> {
+        let length = word.chars().count();
         let limit = if length >= 8 { 2 } else { 1 };
-        let Some(first) = word.chars().next() else { return Ok(None) };
-        let lower = first.to_string();
-        let upper = char::from_u32(first as u32 + 1).map(|c| c.to_string()).unwrap_or_else(|| "\u{10ffff}".into());
+        // The end of the prefix range: the prefix with its last character bumped.
+        let mut upper: Vec<char> = prefix.chars().collect();
+        let Some(last) = upper.pop() else { return Ok(None) };
+        upper.push(char::from_u32(last as u32 + 1).unwrap_or(char::MAX));
+        let upper: String = upper.into_iter().collect();
         let searcher = self.reader.searcher();
         let mut best: Option<(usize, u32, String)> = None;
         for segment in searcher.segment_readers() {
@@ -232,7 +245,7 @@ impl SearchIndex {
             let mut stream = inverted
                 .terms()
                 .range()
-                .ge(lower.as_bytes())
+                .ge(prefix.as_bytes())
                 .lt(upper.as_bytes())
                 .into_stream()
                 .map_err(tantivy::TantivyError::from)?;

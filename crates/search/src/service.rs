@@ -53,7 +53,11 @@ impl SearchService {
             listeners: std::sync::RwLock::new(Vec::new()),
             shown: std::sync::atomic::AtomicUsize::new(DEFAULT_SHOWN),
         });
-        let published = service.store.published_article_ids().await?.len() as u64;
+        let published = service
+            .store
+            .published_articles(&masthead_storage::Listing::All, masthead_storage::PageRequest::new(1, 1))
+            .await?
+            .total;
         if sync && (fresh || service.index.len() != published) {
             let started = std::time::Instant::now();
             let count = service.rebuild(|_, _| {}).await?;

@@ -11,12 +11,15 @@ pub(crate) struct AnalyzeArgs {
     /// subheading, blank lines separate paragraphs.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
+    /// Skip ranking the files against each other (`related` is then empty): entities and quotations only.
+    #[arg(long)]
+    no_related: bool,
 }
 
 /// Prints one JSON object per file (JSON Lines): its entities, quotations
 /// and the other files ranked by relatedness.
 pub(crate) fn run(args: AnalyzeArgs) -> ExitCode {
-    let analysed = match masthead::analysis::analyse_paths(&args.files) {
+    let analysed = match masthead::analysis::analyse_paths(&args.files, !args.no_related) {
         Ok(analysed) => analysed,
         Err(error) => {
             eprintln!("masthead: {error}");
