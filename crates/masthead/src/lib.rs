@@ -163,15 +163,28 @@ pub async fn open_site(settings: &Settings, address: SocketAddr) -> Result<Site,
         let site_url = config.site_url.clone();
         newsroom = newsroom.with_websub(Arc::new(move |page: &str| masthead_web::feed_urls(&site_url, page)));
     }
-    // Articles stored without analysis (the demo, imports, older versions) are analysed before the
-    // index is built from their topics; the demo's topics count as an editor's.
-    let analysed = newsroom.analyse_pending(loaded_demo).await.map_err(|e| StartError::Newsroom(e.to_string()))?;
-    if analysed > 0 {
-        tracing::info!(articles = analysed, "analysed {analysed} articles for topics, quotes and related stories");
+    // The demo just loaded is analysed before the index is built from its topics (which count as an
+    // editor's). On later starts, articles stored without an analysis (imports, older versions) are
+    // analysed in the background: the site serves at once, and each analysed article is re-indexed.
+    if loaded_demo {
+        newsroom.analyse_pending(true).await.map_err(|e| StartError::Newsroom(e.to_string()))?;
     }
     let search = masthead_search::SearchService::open(&settings.search_dir(), shared.clone(), true)
         .await
         .map_err(StartError::Search)?;
+    if !loaded_demo {
+        let pending = newsroom.clone().with_listener(search.clone());
+        tokio::spawn(async move {
+            match pending.analyse_pending(false).await {
+                Ok(0) => {}
+                Ok(analysed) => tracing::info!(
+                    articles = analysed,
+                    "analysed {analysed} articles for topics, quotes and related stories"
+                ),
+                Err(error) => tracing::error!(%error, "could not analyse the articles stored without an analysis"),
+            }
+        });
+    }
     // An article page asks for its inline links, the block after the text, and as many more as its
     // body names itself (the seed names two).
     search.add_listener(cache.clone(), settings.read_also_links as usize + masthead_web::RELATED_BLOCK + 2);

@@ -105,6 +105,10 @@ impl Newsroom {
             for id in batch {
                 let article = self.load(id).await?;
                 self.analyse_as(&article, state).await?;
+                // Whoever listens (the search index, the page cache) hears of the new topics.
+                if article.status == Status::Published && !self.listeners.is_empty() {
+                    self.report_article(&article, None).await?;
+                }
                 done += 1;
             }
             progress(done);
