@@ -38,6 +38,7 @@ impl SearchService {
     /// articles than the database publishes. Must run inside a Tokio runtime.
     pub async fn open(dir: &Path, store: Arc<dyn Store>, sync: bool) -> SearchResult<Arc<Self>> {
         let dir = dir.to_owned();
+        let started = std::time::Instant::now();
         let (index, fresh) = tokio::task::spawn_blocking(move || SearchIndex::open(&dir))
             .await
             .map_err(|e| crate::SearchError::Index(tantivy::TantivyError::InternalError(e.to_string())))??;
@@ -58,6 +59,7 @@ impl SearchService {
             .published_articles(&masthead_storage::Listing::All, masthead_storage::PageRequest::new(1, 1))
             .await?
             .total;
+        tracing::debug!("search index opened and counted in {:.1?}", started.elapsed());
         if sync && (fresh || service.index.len() != published) {
             let started = std::time::Instant::now();
             let count = service.rebuild(|_, _| {}).await?;
