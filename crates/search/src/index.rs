@@ -211,18 +211,6 @@ impl SearchIndex {
         self.len() == 0
     }
 
-    /// The ids of every article in the index.
-    pub fn ids(&self) -> SearchResult<Vec<String>> {
-        let searcher = self.reader.searcher();
-        let hits =
-            searcher.search(&tantivy::query::AllQuery, &TopDocs::with_limit(u32::MAX as usize / 2).order_by_score())?;
-        Ok(hits
-            .into_iter()
-            .filter_map(|(_, address)| searcher.doc::<TantivyDocument>(address).ok())
-            .filter_map(|doc| stored_text(&doc, self.fields.id))
-            .collect())
-    }
-
     /// The stories most related to the article `id`, best first.
     ///
     /// Text similarity comes from the index: the article's most telling

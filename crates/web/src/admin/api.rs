@@ -583,18 +583,8 @@ async fn decide_topic(
     bytes: Bytes,
 ) -> ApiResult {
     let request: TopicStateRequest = body(&bytes)?;
-    let decision = match request.state.as_str() {
-        "confirmed" => masthead_content::TopicState::Confirmed,
-        "removed" => masthead_content::TopicState::Removed,
-        "suggested" => masthead_content::TopicState::Suggested,
-        other => {
-            return Err(NewsroomError::Invalid(format!(
-                "`{}` is not a topic state; use confirmed, removed or suggested.",
-                other.chars().take(40).collect::<String>()
-            ))
-            .into());
-        }
-    };
+    let decision =
+        masthead_content::TopicState::parse(&request.state).map_err(|e| NewsroomError::Invalid(e.to_string()))?;
     let topic = masthead_content::Slug::parse(&topic).map_err(|_| NewsroomError::NotFound("That topic".into()))?;
     let topics = state.newsroom().decide_topic(&signed.user, article_id(&id)?, &topic, decision).await?;
     ok(json!({ "topics": topics.iter().map(topic_json).collect::<Vec<_>>() }))

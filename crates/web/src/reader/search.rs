@@ -32,7 +32,7 @@ struct Params {
 
 fn params(raw: Option<&str>) -> Params {
     let mut params = Params { page: 1, ..Params::default() };
-    for (key, value) in form_urlencoded(raw.unwrap_or_default()) {
+    for (key, value) in crate::admin::decode_form(raw.unwrap_or_default()) {
         let value: String = value.chars().take(300).collect();
         match key.as_str() {
             "q" => params.text = value,
@@ -46,40 +46,6 @@ fn params(raw: Option<&str>) -> Params {
         }
     }
     params
-}
-
-fn form_urlencoded(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (decode(key), decode(value))
-        })
-        .collect()
-}
-
-fn decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
-                    Ok(byte) => {
-                        out.push(byte);
-                        i += 2;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            other => out.push(other),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A `YYYY-MM-DD` date as the start of that day, UTC.
