@@ -51,7 +51,9 @@ impl Role {
             ViewNewsroom | CreateArticle | UploadMedia => true,
             ManageUsers | ManageSettings => self == Role::Admin,
             AddCorrection | ModerateComments => editor,
-            EditArticle => match self {
+            // A picture's caption, credit and alt text follow the rules of articles: `own` is
+            // whether they uploaded it, `status` whether a published article shows it.
+            EditArticle | DescribeMedia => match self {
                 Role::Contributor => own && matches!(status, Some(Status::Draft | Status::InReview) | None),
                 Role::Author => own,
                 Role::Editor | Role::Admin => true,
@@ -91,8 +93,10 @@ pub enum Action {
     Step(Transition),
     /// Append a correction note to a published article.
     AddCorrection,
-    /// Upload images and edit their captions.
+    /// Upload images.
     UploadMedia,
+    /// Change a picture's caption, credit or alt text.
+    DescribeMedia,
     /// Approve, reject and delete reader comments.
     ModerateComments,
     /// Add users, change roles, reset passwords.
@@ -178,6 +182,17 @@ mod tests {
         assert!(c.may(Action::Step(Transition::Submit), true, Some(Status::Draft)));
         assert!(!c.may(Action::Step(Transition::Publish), true, Some(Status::Draft)));
         assert!(!c.may(Action::AddCorrection, true, Some(Status::Published)));
+    }
+
+    #[test]
+    fn pictures_are_described_by_their_uploader_or_an_editor_as_articles_are_edited() {
+        let describe = Action::DescribeMedia;
+        assert!(Role::Contributor.may(describe, true, None), "a contributor's own picture, on nothing published");
+        assert!(!Role::Contributor.may(describe, false, None), "someone else's picture");
+        assert!(!Role::Contributor.may(describe, true, Some(Status::Published)), "their picture, now published");
+        assert!(Role::Author.may(describe, true, Some(Status::Published)));
+        assert!(!Role::Author.may(describe, false, Some(Status::Published)));
+        assert!(Role::Editor.may(describe, false, Some(Status::Published)));
     }
 
     #[test]

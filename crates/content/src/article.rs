@@ -99,6 +99,10 @@ pub struct Article {
     pub owner: Option<UserId>,
     /// An editor's choice to open (`Some(true)`) or close comments; `None` follows the site's settings.
     pub comments_open: Option<bool>,
+    /// Moves with every change to what the article shows (fields, status,
+    /// address, topics): caches of it, such as the search index, compare it
+    /// with the one they hold to know whether they are behind.
+    pub version: u64,
 }
 
 impl Article {

@@ -1,4 +1,4 @@
-use crate::MediaId;
+use crate::{MediaId, UserId};
 
 /// An image (or other file) the publication serves, with what a reader must be told about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +21,8 @@ pub struct Media {
     pub alt_text: String,
     /// Resized copies, for `srcset`; empty until they are made.
     pub variants: Vec<MediaVariant>,
+    /// The account that uploaded it; `None` for pictures from the demo, imports or older uploads.
+    pub uploaded_by: Option<UserId>,
 }
 
 /// A resized copy of a media item.
@@ -129,6 +131,8 @@ pub struct NewMedia {
     pub credit: String,
     /// See [`Media::alt_text`].
     pub alt_text: String,
+    /// See [`Media::uploaded_by`].
+    pub uploaded_by: Option<UserId>,
 }
 
 impl NewMedia {

@@ -219,6 +219,7 @@ pub async fn generate(
                 caption: format!("An illustration for the story ({name})."),
                 credit: "Illustration: Masthead Graphics".into(),
                 alt_text: "An abstract illustration in muted blue and sand tones".into(),
+                uploaded_by: None,
             })
             .await?;
         images.push(media.id);

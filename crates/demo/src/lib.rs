@@ -178,5 +178,6 @@ fn new_media(file: String, width: u32, height: u32, caption: String, credit: Str
         caption,
         credit,
         alt_text: alt,
+        uploaded_by: None,
     }
 }

@@ -1,4 +1,25 @@
 //! RSS 2.0, Atom 1.0 and JSON Feed 1.1.
+//!
+//! Every field of every format carries either plain text or HTML, decided
+//! once here and encoded for what it carries:
+//!
+//! | what | RSS 2.0 | Atom 1.0 | JSON Feed 1.1 |
+//! |---|---|---|---|
+//! | feed title | `title`: text | `title`: text | `title`: text |
+//! | feed description | `description`: HTML (escaped text) | `subtitle`: text | `description`: text |
+//! | headline | `title`: text | `title type="text"` | `title`: text |
+//! | standfirst | `description`: HTML (escaped text) | `summary type="text"` | `summary`: text |
+//! | body | `content:encoded`: HTML (sanitised) | `content type="html"` | `content_html` |
+//! | bylines, categories | `dc:creator`, `category`: text | `name`, `term`: text | `name`, `tags`: text |
+//! | picture credit, caption | `media:credit`, `media:description type="plain"`: text | the same | `attachments[].title`: text |
+//!
+//! RSS has no way to say which an element holds, and readers render its
+//! `description` as HTML, so [`Entry::summary`] (plain text) is escaped as
+//! HTML before it is escaped as XML: markup typed into a standfirst reaches
+//! a reader as the characters typed, never as markup. RSS's plain-text
+//! elements write `&`, `<` and `>` as hexadecimal character references, as
+//! the RSS Best Practices Profile recommends. Atom says what each element
+//! holds with `type`, and JSON Feed by the member's name.
 
 use serde_json::{Value, json};
 use time::format_description::well_known::{Rfc2822, Rfc3339};
@@ -10,9 +31,9 @@ use crate::{Image, Person};
 /// What a feed is: the site, a section, a tag or an author.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Channel {
-    /// Feed title: "The Masthead Times" or "World | The Masthead Times".
+    /// Feed title, plain text: "The Masthead Times" or "World | The Masthead Times".
     pub title: String,
-    /// One sentence.
+    /// One sentence, plain text.
     pub description: String,
     /// Absolute URL of the page the feed follows.
     pub page_url: String,
@@ -33,9 +54,9 @@ pub struct Entry {
     pub id: String,
     /// Absolute URL of the article.
     pub url: String,
-    /// Headline.
+    /// Headline, plain text.
     pub title: String,
-    /// Standfirst, plain text.
+    /// Standfirst, plain text (written as HTML where a format's field holds HTML).
     pub summary: String,
     /// The full body, sanitised HTML.
     pub content_html: String,
@@ -72,11 +93,11 @@ fn media_content(xml: &mut XmlWriter, image: &Image) {
         ],
     );
     if !image.credit.is_empty() {
-        xml.text("media:credit", &[], &image.credit);
+        xml.plain_text("media:credit", &[], &image.credit);
     }
     let description = if image.caption.is_empty() { &image.alt } else { &image.caption };
     if !description.is_empty() {
-        xml.text("media:description", &[("type", "plain")], description);
+        xml.plain_text("media:description", &[("type", "plain")], description);
     }
     xml.close("media:content");
 }
@@ -95,9 +116,9 @@ pub fn rss(channel: &Channel, entries: &[Entry]) -> String {
         ],
     );
     xml.open("channel", &[]);
-    xml.text("title", &[], &channel.title);
+    xml.plain_text("title", &[], &channel.title);
     xml.text("link", &[], &channel.page_url);
-    xml.text("description", &[], &channel.description);
+    xml.text_as_html("description", &[], &channel.description);
     xml.text("language", &[], &channel.language);
     xml.text("lastBuildDate", &[], &rfc2822(channel.updated));
     xml.text("generator", &[], "Masthead");
@@ -108,17 +129,18 @@ pub fn rss(channel: &Channel, entries: &[Entry]) -> String {
     for entry in entries {
         xml.newline();
         xml.open("item", &[]);
-        xml.text("title", &[], &entry.title);
+        xml.plain_text("title", &[], &entry.title);
         xml.text("link", &[], &entry.url);
         xml.text("guid", &[("isPermaLink", "false")], &entry.id);
         xml.text("pubDate", &[], &rfc2822(entry.published));
         for author in &entry.authors {
-            xml.text("dc:creator", &[], &author.name);
+            xml.plain_text("dc:creator", &[], &author.name);
         }
         for category in &entry.categories {
-            xml.text("category", &[], category);
+            xml.plain_text("category", &[], category);
         }
-        xml.text("description", &[], &entry.summary);
+        // Readers render an item's description as HTML: the plain-text standfirst is escaped as HTML first.
+        xml.text_as_html("description", &[], &entry.summary);
         xml.text("content:encoded", &[], &entry.content_html);
         if let Some(image) = &entry.image {
             // RSS requires a length; the byte size is not recorded, and 0 is the accepted "unknown".
@@ -269,10 +291,34 @@ mod tests {
         let out = rss(&channel(), &[entry()]);
         assert!(out.contains("<guid isPermaLink=\"false\">urn:uuid:01a2262d-27a0-72ba-be6e-1e568f9e9823</guid>"));
         assert!(out.contains("<pubDate>Wed, 17 Jan 2024 09:00:00 +0000</pubDate>"), "{out}");
-        assert!(out.contains("<title>Russia &amp; the “West”</title>"));
+        assert!(out.contains("<title>Russia &#x26; the “West”</title>"), "{out}");
+        assert!(out.contains("<description>A &amp;lt;summary&amp;gt;.</description>"), "{out}");
         assert!(out.contains("<content:encoded>&lt;p&gt;Body &amp;amp; more&lt;/p&gt;</content:encoded>"));
         assert!(out.contains("<media:credit>Photo from Google</media:credit>"));
         assert!(out.contains("<atom:link href=\"https://news.example.com/world/feed.xml\" rel=\"self\""));
+    }
+
+    #[test]
+    fn markup_typed_into_any_text_field_is_never_markup_in_rss() {
+        let hostile = "<img src=x onerror=alert(1)>&amp;";
+        let mut channel = channel();
+        channel.title = hostile.into();
+        channel.description = hostile.into();
+        let mut entry = entry();
+        entry.title = hostile.into();
+        entry.summary = hostile.into();
+        entry.content_html = String::new();
+        entry.authors[0].name = hostile.into();
+        entry.categories = vec![hostile.into()];
+        if let Some(image) = entry.image.as_mut() {
+            image.credit = hostile.into();
+            image.caption = hostile.into();
+        }
+        let out = rss(&channel, &[entry]);
+        // Read as XML, a text field holds `<img…` as text; an HTML field holds `&lt;img…`, shown as text.
+        assert!(!out.contains("<img") && !out.contains("&lt;img"), "{out}");
+        assert_eq!(out.matches("&#x3C;img src=x onerror=alert(1)&#x3E;&#x26;amp;").count(), 6, "{out}");
+        assert_eq!(out.matches("&amp;lt;img src=x onerror=alert(1)&amp;gt;&amp;amp;amp;").count(), 2, "{out}");
     }
 
     #[test]

@@ -36,6 +36,32 @@ impl XmlWriter {
         self.close(name);
     }
 
+    /// `<name a="v">text</name>` for an RSS element that holds plain text,
+    /// written as the RSS Best Practices Profile asks: `&`, `<` and `>` as
+    /// hexadecimal character references, which the widest range of readers
+    /// show as the characters they are.
+    pub(crate) fn plain_text(&mut self, name: &str, attributes: &[(&str, &str)], text: &str) {
+        self.open(name, attributes);
+        for c in text.chars() {
+            match c {
+                '&' => self.out.push_str("&#x26;"),
+                '<' => self.out.push_str("&#x3C;"),
+                '>' => self.out.push_str("&#x3E;"),
+                c => escape_into(&mut self.out, c.encode_utf8(&mut [0; 4])),
+            }
+        }
+        self.close(name);
+    }
+
+    /// `<name a="v">html</name>` for an element that holds HTML: `text` is
+    /// plain text, made into HTML (escaped) and then escaped for XML, so a
+    /// reader that renders the element shows exactly `text`.
+    pub(crate) fn text_as_html(&mut self, name: &str, attributes: &[(&str, &str)], text: &str) {
+        let mut html = String::with_capacity(text.len());
+        masthead_markup::push_escaped_html(&mut html, text);
+        self.text(name, attributes, &html);
+    }
+
     pub(crate) fn newline(&mut self) {
         self.out.push('\n');
     }

@@ -42,6 +42,8 @@ pub struct Site {
     pub cache: Arc<masthead_web::PageCache>,
     /// The search index, kept in step with the database.
     pub search: Arc<masthead_search::SearchService>,
+    /// How long clients may take to send a request.
+    pub timeouts: masthead_web::Timeouts,
 }
 
 /// Opens the site's database for a command that works on the newsroom
@@ -201,7 +203,16 @@ pub async fn open_site(settings: &Settings, address: SocketAddr) -> Result<Site,
     if let Some(hub) = &settings.websub_hub {
         jobs = jobs.register(PingHub::new(hub.clone()).map_err(StartError::Jobs)?);
     }
-    Ok(Site { store, router: masthead_web::router(state), jobs, has_accounts: accounts, newsroom, cache, search })
+    Ok(Site {
+        store,
+        router: masthead_web::router(state),
+        jobs,
+        has_accounts: accounts,
+        newsroom,
+        cache,
+        search,
+        timeouts: masthead_web::Timeouts::default(),
+    })
 }
 
 impl Site {
@@ -216,7 +227,7 @@ impl Site {
         let jobs = tokio::spawn(self.jobs.run(async {
             let _ = jobs_stopped.await;
         }));
-        let result = masthead_web::serve(listener, self.router, shutdown).await;
+        let result = masthead_web::serve(listener, self.router, shutdown, self.timeouts).await;
         let _ = stop_jobs.send(());
         let _ = jobs.await;
         self.store.close().await;

@@ -11,6 +11,9 @@ use crate::{Newsroom, NewsroomError, NewsroomResult, generate_password, hash_tok
 pub const SESSION_LIFETIME: Duration = Duration::days(14);
 /// Failed sign-ins for one address before further attempts wait.
 pub const MAX_FAILURES: u32 = 5;
+/// Failed sign-ins from one client, for any addresses, before its further
+/// attempts wait: one password tried against many addresses is slowed too.
+pub const MAX_CLIENT_FAILURES: u32 = 20;
 /// The window in which failures count.
 pub const FAILURE_WINDOW: Duration = Duration::minutes(15);
 /// The shortest password accepted.
@@ -114,15 +117,24 @@ impl Newsroom {
 
     /// Checks an email and password and starts a session. After
     /// [`MAX_FAILURES`] failures in [`FAILURE_WINDOW`] for an address, every
-    /// attempt for it (right or wrong) is refused until the window moves on.
-    pub async fn sign_in(&self, email: &str, password: &str) -> NewsroomResult<SignedIn> {
+    /// attempt for it (right or wrong) is refused until the window moves on;
+    /// so is every attempt from a client (known by `client`, a salted hash of
+    /// its address) after [`MAX_CLIENT_FAILURES`] failures for any addresses.
+    pub async fn sign_in(&self, email: &str, password: &str, client: Option<&str>) -> NewsroomResult<SignedIn> {
         let now = OffsetDateTime::now_utc();
         let key = format!("email:{}", email.trim().to_lowercase());
-        let (failures, oldest) = self.store.login_failures(&key, now - FAILURE_WINDOW).await?;
-        if failures >= MAX_FAILURES {
-            let retry_after = oldest.map(|t| t + FAILURE_WINDOW - now).unwrap_or(FAILURE_WINDOW);
-            tracing::warn!(key, failures, "sign-in throttled");
-            return Err(NewsroomError::Throttled { retry_after: retry_after.max(Duration::SECOND) });
+        let client_key = client.map(|hash| format!("client:{hash}"));
+        let mut limits = vec![(key.as_str(), MAX_FAILURES)];
+        if let Some(client_key) = &client_key {
+            limits.push((client_key.as_str(), MAX_CLIENT_FAILURES));
+        }
+        for (limited, most) in limits {
+            let (failures, oldest) = self.store.login_failures(limited, now - FAILURE_WINDOW).await?;
+            if failures >= most {
+                let retry_after = oldest.map(|t| t + FAILURE_WINDOW - now).unwrap_or(FAILURE_WINDOW);
+                tracing::warn!(key = limited, failures, "sign-in throttled");
+                return Err(NewsroomError::Throttled { retry_after: retry_after.max(Duration::SECOND) });
+            }
         }
         let found = match Email::parse(email) {
             Ok(email) => self.store.credentials(&email).await?,
@@ -138,6 +150,9 @@ impl Newsroom {
             .map_err(|e| NewsroomError::Internal(e.to_string()))?;
         let Some(user) = user.filter(|_| matches) else {
             self.store.record_login_failure(&key, now).await?;
+            if let Some(client_key) = &client_key {
+                self.store.record_login_failure(client_key, now).await?;
+            }
             return Err(NewsroomError::BadCredentials);
         };
         self.store.clear_login_failures(&key).await?;

@@ -58,6 +58,8 @@ impl DraftInput {
 const MAX_STANDFIRST_CHARS: usize = 600;
 const MAX_BODY_BYTES: usize = 500_000;
 const MAX_CORRECTION_CHARS: usize = 2_000;
+/// The longest headline search taken: no headline is longer.
+const MAX_HEADLINE_SEARCH_CHARS: usize = Headline::MAX_CHARS;
 
 impl Newsroom {
     /// The newsroom's article list.
@@ -68,6 +70,19 @@ impl Newsroom {
         page: PageRequest,
     ) -> NewsroomResult<Paged<ArticleSummary>> {
         self.authorise(actor, Action::ViewNewsroom, None)?;
+        // Headlines are short; a longer search is cut, as the reader search is, so no
+        // pasted page of text turns into a pattern the database refuses.
+        let bounded;
+        let filter = match &filter.headline_contains {
+            Some(text) if text.chars().count() > MAX_HEADLINE_SEARCH_CHARS => {
+                bounded = NewsroomFilter {
+                    headline_contains: Some(text.chars().take(MAX_HEADLINE_SEARCH_CHARS).collect()),
+                    ..filter.clone()
+                };
+                &bounded
+            }
+            _ => filter,
+        };
         Ok(self.store.newsroom_articles(filter, page).await?)
     }
 

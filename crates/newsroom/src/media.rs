@@ -1,7 +1,7 @@
 //! Image uploads: checked, turned upright, stripped of metadata and stored;
 //! resized copies are made in the background.
 
-use masthead_content::{Action, Media, MediaId, MediaVariant, NewMedia, User};
+use masthead_content::{Action, Change, Media, MediaId, MediaVariant, NewMedia, Status, User};
 use masthead_images::{DERIVATIVE_WIDTHS, ImageError};
 
 use crate::jobs::MakeImageVariants;
@@ -47,6 +47,7 @@ impl Newsroom {
                 caption: text.caption,
                 credit: text.credit,
                 alt_text: text.alt_text,
+                uploaded_by: Some(actor.id),
             })
             .await?;
         masthead_jobs::enqueue::<MakeImageVariants>(self.store.as_ref(), &self.wake, &media.id.to_string()).await?;
@@ -54,11 +55,38 @@ impl Newsroom {
         Ok(media)
     }
 
-    /// Changes a picture's caption, credit and alt text.
+    /// Changes a picture's caption, credit and alt text, following the
+    /// ownership rules of articles: a picture is its uploader's own, and it
+    /// counts as published while a published article shows it. Every page
+    /// showing it is refreshed.
     pub async fn describe_image(&self, actor: &User, id: MediaId, text: ImageText) -> NewsroomResult<Media> {
-        self.authorise(actor, Action::UploadMedia, None)?;
+        let media = self.store.media(id).await?.ok_or_else(|| NewsroomError::NotFound(format!("Image {id}")))?;
+        let showing = self.store.articles_showing_media(id).await?;
+        let own = media.uploaded_by == Some(actor.id);
+        let status = showing
+            .iter()
+            .map(|(_, status)| *status)
+            .find(|status| *status == Status::Published)
+            .or(showing.first().map(|(_, status)| *status));
+        if !actor.role.may(Action::DescribeMedia, own, status) {
+            let refusal = if own {
+                format!("A {} cannot change a picture that a published article shows; ask an editor.", actor.role)
+            } else {
+                format!("A {} can only describe the pictures they uploaded.", actor.role)
+            };
+            return Err(NewsroomError::Forbidden(refusal));
+        }
         let text = check_text(text)?;
         self.store.describe_media(id, &text.caption, &text.credit, &text.alt_text).await?;
+        for (article, status) in showing {
+            if status != Status::Published {
+                continue;
+            }
+            if let Some(article) = self.store.article(article).await? {
+                self.report(&Change::article(&article, None));
+            }
+        }
+        tracing::info!(media = %id, by = %actor.email, "image described");
         self.image(actor, id).await
     }
 

@@ -32,6 +32,8 @@ pub struct IndexedArticle {
     pub entities: Vec<(String, f64)>,
     /// The ids of the articles its text links to ("READ ALSO").
     pub links: Vec<String>,
+    /// The article's version when it was read (see `Article::version`); 0 outside a site.
+    pub version: u64,
 }
 
 /// The identity under which an entity joins other articles: the slug of its
@@ -62,6 +64,7 @@ impl IndexedArticle {
             published_at: article.published_at,
             entities,
             links,
+            version: article.version,
         }
     }
 

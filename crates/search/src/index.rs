@@ -32,6 +32,7 @@ pub(crate) struct Fields {
     pub entities: Field,
     pub link: Field,
     pub published: Field,
+    pub version: Field,
 }
 
 fn schema() -> Schema {
@@ -43,7 +44,7 @@ fn schema() -> Schema {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
         .set_stored();
-    builder.add_text_field("id", STRING | STORED);
+    builder.add_text_field("id", STRING | STORED | FAST);
     builder.add_text_field("url", STORED);
     builder.add_text_field("headline", text.clone());
     builder.add_text_field("standfirst", text.clone());
@@ -56,6 +57,7 @@ fn schema() -> Schema {
     builder.add_text_field("entities", STORED);
     builder.add_text_field("link", STRING | STORED);
     builder.add_i64_field("published", INDEXED | FAST | STORED);
+    builder.add_u64_field("version", FAST | STORED);
     builder.build()
 }
 
@@ -76,6 +78,7 @@ impl Fields {
             entities: field("entities")?,
             link: field("link")?,
             published: field("published")?,
+            version: field("version")?,
         })
     }
 }
@@ -177,6 +180,7 @@ impl SearchIndex {
             doc.add_text(f.link, link);
         }
         doc.add_i64(f.published, article.published_at.map_or(0, |t| t.unix_timestamp()));
+        doc.add_u64(f.version, article.version);
         let writer = self.writer();
         writer.delete_term(Term::from_field_text(f.id, &article.id));
         writer.add_document(doc)?;
@@ -204,6 +208,30 @@ impl SearchIndex {
     /// Articles in the index.
     pub fn len(&self) -> u64 {
         self.reader.searcher().num_docs()
+    }
+
+    /// Every article in the index with the version it was indexed at (see
+    /// [`IndexedArticle::version`]), read from the fast fields.
+    pub fn versions(&self) -> SearchResult<HashMap<String, u64>> {
+        let searcher = self.reader.searcher();
+        let mut found = HashMap::with_capacity(usize::try_from(searcher.num_docs()).unwrap_or(0));
+        for segment in searcher.segment_readers() {
+            let fast = segment.fast_fields();
+            let Some(ids) = fast.str("id")? else { continue };
+            let versions = fast.u64("version")?;
+            // Term ordinals follow the dictionary's order, so one pass over it names them all.
+            let mut names = Vec::with_capacity(ids.num_terms());
+            let mut stream = ids.dictionary().stream().map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                names.push(String::from_utf8_lossy(stream.key()).into_owned());
+            }
+            for doc in segment.doc_ids_alive() {
+                let Some(ord) = ids.term_ords(doc).next() else { continue };
+                let Some(name) = usize::try_from(ord).ok().and_then(|ord| names.get(ord)) else { continue };
+                found.insert(name.clone(), versions.first(doc).unwrap_or(0));
+            }
+        }
+        Ok(found)
     }
 
     /// Whether the index holds no article.

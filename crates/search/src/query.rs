@@ -403,7 +403,24 @@ mod tests {
             published_at: Some(OffsetDateTime::now_utc() - time::Duration::days(days_ago)),
             entities: vec![],
             links: vec![],
+            version: 1,
         }
+    }
+
+    #[test]
+    fn the_index_knows_the_version_it_holds_of_each_article() {
+        let index = SearchIndex::in_memory().unwrap();
+        let mut first = article("a", "Talks resume", "Words.", "world", 1);
+        first.version = 3;
+        index.put(&first).unwrap();
+        index.put(&article("b", "Rates held", "Words.", "business", 2)).unwrap();
+        index.commit().unwrap();
+        first.version = 7;
+        index.put(&first).unwrap();
+        index.remove("b");
+        index.commit().unwrap();
+        let versions = index.versions().unwrap();
+        assert_eq!(versions, std::collections::HashMap::from([("a".to_owned(), 7)]));
     }
 
     fn index() -> SearchIndex {

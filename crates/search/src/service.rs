@@ -34,8 +34,10 @@ pub struct SearchService {
 
 impl SearchService {
     /// Opens the index in `dir`. With `sync`, brings it in step with the
-    /// database: rebuilt when new, corrupt or holding a different number of
-    /// articles than the database publishes. Must run inside a Tokio runtime.
+    /// database: rebuilt when new or corrupt, and otherwise caught up with
+    /// every article whose version differs from the one indexed (changes a
+    /// crash kept it from applying) and every article no longer published.
+    /// Must run inside a Tokio runtime.
     pub async fn open(dir: &Path, store: Arc<dyn Store>, sync: bool) -> SearchResult<Arc<Self>> {
         let dir = dir.to_owned();
         let started = std::time::Instant::now();
@@ -54,16 +56,15 @@ impl SearchService {
             listeners: std::sync::RwLock::new(Vec::new()),
             shown: std::sync::atomic::AtomicUsize::new(DEFAULT_SHOWN),
         });
-        let published = service
-            .store
-            .published_articles(&masthead_storage::Listing::All, masthead_storage::PageRequest::new(1, 1))
-            .await?
-            .total;
-        tracing::debug!("search index opened and counted in {:.1?}", started.elapsed());
-        if sync && (fresh || service.index.len() != published) {
-            let started = std::time::Instant::now();
-            let count = service.rebuild(|_, _| {}).await?;
-            tracing::info!(articles = count, "search index rebuilt in {:.1?}", started.elapsed());
+        tracing::debug!("search index opened in {:.1?}", started.elapsed());
+        if sync {
+            if fresh {
+                let started = std::time::Instant::now();
+                let count = service.rebuild(|_, _| {}).await?;
+                tracing::info!(articles = count, "search index rebuilt in {:.1?}", started.elapsed());
+            } else {
+                service.catch_up().await?;
+            }
         }
         tokio::spawn(apply_changes(Arc::downgrade(&service), receiver));
         Ok(service)
@@ -106,6 +107,41 @@ impl SearchService {
         Ok(total)
     }
 
+    /// The articles the index is behind on: published ones it lacks or holds
+    /// at another version, and ones it holds that are no longer published.
+    pub async fn behind(&self) -> SearchResult<BTreeSet<ArticleId>> {
+        let published = self.store.published_versions().await?;
+        let index = self.index.clone();
+        let mut indexed = run_blocking(move || index.versions()).await?;
+        let mut behind = BTreeSet::new();
+        for (id, version) in published {
+            if indexed.remove(&id.to_string()) != Some(version) {
+                behind.insert(id);
+            }
+        }
+        // Whatever is left is indexed but no longer published (or not an article at all).
+        for stale in indexed.into_keys() {
+            match ArticleId::parse(&stale) {
+                Ok(id) => {
+                    behind.insert(id);
+                }
+                Err(_) => self.index.remove(&stale),
+            }
+        }
+        Ok(behind)
+    }
+
+    /// Applies whatever the index missed (see [`Self::behind`]); returns how many articles that was.
+    pub async fn catch_up(&self) -> SearchResult<usize> {
+        let started = std::time::Instant::now();
+        let behind = self.behind().await?;
+        if !behind.is_empty() {
+            self.apply(&behind).await?;
+            tracing::info!(articles = behind.len(), "search index caught up in {:.1?}", started.elapsed());
+        }
+        Ok(behind.len())
+    }
+
     /// An article as the index keeps it, or `None` when readers cannot see it.
     async fn indexed(&self, id: ArticleId) -> SearchResult<Option<IndexedArticle>> {
         let Some(article) = self.store.article(id).await? else { return Ok(None) };
@@ -138,6 +174,8 @@ impl SearchService {
         let index = self.index.clone();
         let changed: Vec<String> = puts.iter().map(|a| a.id.clone()).collect();
         let shown = self.shown.load(Ordering::SeqCst);
+        // Nobody to tell (a start-up catching up, a rebuild): no neighbours to find.
+        let listened = !self.listeners.read().unwrap_or_else(std::sync::PoisonError::into_inner).is_empty();
         let neighbours = run_blocking(move || {
             for id in &removals {
                 index.remove(id);
@@ -149,7 +187,7 @@ impl SearchService {
             // The stories most like a new or edited one are the candidates; of
             // them, those whose own related stories now include it must refresh.
             let mut neighbours = BTreeSet::new();
-            for id in &changed {
+            for id in changed.iter().filter(|_| listened) {
                 for story in index.related(id, NEIGHBOURS)? {
                     let shows_it = index.related(&story.id, shown)?.iter().any(|s| &s.id == id);
                     if let (true, Ok(neighbour)) = (shows_it, ArticleId::parse(&story.id)) {

@@ -82,6 +82,7 @@ fn media_with_id(row: &SqliteRow, id: &str) -> Result<Media, StorageError> {
         credit: text(row, "credit")?,
         alt_text: text(row, "alt_text")?,
         variants: Vec::new(),
+        uploaded_by: optional_text(row, "uploaded_by")?.map(|u| UserId::parse(&u)).transpose()?,
     })
 }
 

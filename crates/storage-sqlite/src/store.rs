@@ -64,6 +64,15 @@ impl SqliteStore {
         Ok(Self { pool })
     }
 
+    /// Starts a transaction that writes. It takes the database's write lock
+    /// at once (`BEGIN IMMEDIATE`), waiting its turn behind other writers: a
+    /// transaction that read first and then tried to write would be refused
+    /// outright ("database is locked") whenever another writer had committed
+    /// since its read began, which no amount of waiting can fix.
+    async fn begin_write(&self) -> StorageResult<sqlx::Transaction<'static, Sqlite>> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(database_error)
+    }
+
     /// Closes every connection, checkpointing the write-ahead log.
     pub async fn close(&self) {
         self.pool.close().await;
@@ -235,6 +244,7 @@ impl SqliteStore {
         let mut lead_image = rows::lead_media(row)?;
         self.fill_variants(lead_image.iter_mut()).await?;
         let revision: i64 = row.try_get("revision").map_err(database_error)?;
+        let version: i64 = row.try_get("version").map_err(database_error)?;
         Ok(Article {
             id,
             slug: rows::slug(row, "slug")?,
@@ -256,6 +266,7 @@ impl SqliteStore {
                 .try_get::<Option<i64>, _>("comments_open")
                 .map_err(database_error)?
                 .map(|open| open != 0),
+            version: u64::try_from(version).map_err(|_| StorageError::Corrupt(format!("version {version}")))?,
         })
     }
 }
@@ -404,8 +415,8 @@ impl Store for SqliteStore {
         }
         let id = MediaId::generate();
         sqlx::query(
-            "INSERT INTO media (id, file_name, content_type, width, height, caption, credit, alt_text, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO media (id, file_name, content_type, width, height, caption, credit, alt_text, created_at, \
+             uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(id.to_string())
         .bind(&media.file_name)
@@ -416,6 +427,7 @@ impl Store for SqliteStore {
         .bind(&media.credit)
         .bind(&media.alt_text)
         .bind(time_text::to_text(OffsetDateTime::now_utc()))
+        .bind(media.uploaded_by.map(|u| u.to_string()))
         .execute(&self.pool)
         .await
         .map_err(|e| conflict_or(e, || format!("a media file named `{}` already exists", media.file_name)))?;
@@ -430,7 +442,7 @@ impl Store for SqliteStore {
     async fn create_article(&self, article: NewArticle) -> StorageResult<ArticleId> {
         let draft = &article.draft;
         draft.validate()?;
-        let mut tx = self.pool.begin().await.map_err(database_error)?;
+        let mut tx = self.begin_write().await?;
         refuse_former_slug(&mut tx, &draft.slug, None).await?;
         let section_id = section_id(&mut tx, &draft.section).await?;
         let id = ArticleId::generate();
@@ -471,7 +483,7 @@ impl Store for SqliteStore {
     }
 
     async fn import_articles(&self, batch: &[ImportedArticle]) -> StorageResult<u64> {
-        let mut tx = self.pool.begin().await.map_err(database_error)?;
+        let mut tx = self.begin_write().await?;
         let mut sections: HashMap<String, i64> = HashMap::new();
         let mut authors: HashMap<String, i64> = HashMap::new();
         let mut tags: HashMap<String, i64> = HashMap::new();
@@ -579,7 +591,7 @@ impl Store for SqliteStore {
 
     async fn change_slug(&self, id: ArticleId, new_slug: &Slug) -> StorageResult<()> {
         let key = id.to_string();
-        let mut tx = self.pool.begin().await.map_err(database_error)?;
+        let mut tx = self.begin_write().await?;
         let current: String = sqlx::query_scalar("SELECT slug FROM articles WHERE id = ?")
             .bind(&key)
             .fetch_optional(&mut *tx)
@@ -610,7 +622,7 @@ impl Store for SqliteStore {
             }
             None => {}
         }
-        sqlx::query("UPDATE articles SET slug = ? WHERE id = ?")
+        sqlx::query("UPDATE articles SET slug = ?, version = version + 1 WHERE id = ?")
             .bind(new_slug.as_str())
             .bind(&key)
             .execute(&mut *tx)
@@ -628,13 +640,14 @@ impl Store for SqliteStore {
 
     async fn add_correction(&self, id: ArticleId, correction: &Correction) -> StorageResult<()> {
         let issued_at = time_text::to_text(correction.issued_at);
-        let mut tx = self.pool.begin().await.map_err(database_error)?;
-        let updated = sqlx::query("UPDATE articles SET updated_at = MAX(updated_at, ?) WHERE id = ?")
-            .bind(&issued_at)
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(database_error)?;
+        let mut tx = self.begin_write().await?;
+        let updated =
+            sqlx::query("UPDATE articles SET updated_at = MAX(updated_at, ?), version = version + 1 WHERE id = ?")
+                .bind(&issued_at)
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await
+                .map_err(database_error)?;
         if updated.rows_affected() == 0 {
             return Err(StorageError::NotFound(format!("article {id}")));
         }
@@ -946,7 +959,7 @@ impl Store for SqliteStore {
         let mut query = QueryBuilder::<Sqlite>::new(
             "SELECT a.id, a.slug, a.headline, a.standfirst, a.published_at, a.updated_at, a.status, \
              s.slug AS section_slug, s.name AS section_name, s.description AS section_description, \
-             m.id AS media_id, m.file_name, m.content_type, m.width, m.height, m.caption, m.credit, m.alt_text, \
+             m.id AS media_id, m.file_name, m.content_type, m.width, m.height, m.caption, m.credit, m.alt_text, m.uploaded_by, \
              (SELECT COUNT(*) FROM comments c WHERE c.article_id = a.id AND c.status = 'approved') AS comment_count \
              FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN media m ON m.id = a.lead_media_id",
         );
@@ -971,7 +984,7 @@ impl Store for SqliteStore {
     ) -> StorageResult<u32> {
         draft.validate()?;
         let key = id.to_string();
-        let mut tx = self.pool.begin().await.map_err(database_error)?;
+        let mut tx = self.begin_write().await?;
         let current = sqlx::query("SELECT slug, revision, status, published_at FROM articles WHERE id = ?")
             .bind(&key)
             .fetch_optional(&mut *tx)
@@ -1008,7 +1021,7 @@ impl Store for SqliteStore {
         let next = revision + 1;
         sqlx::query(
             "UPDATE articles SET slug = ?, headline = ?, standfirst = ?, body_source = ?, section_id = ?, \
-             lead_media_id = ?, embargo_until = ?, revision = ?, updated_at = ? WHERE id = ?",
+             lead_media_id = ?, embargo_until = ?, revision = ?, updated_at = ?, version = version + 1 WHERE id = ?",
         )
         .bind(draft.slug.as_str())
         .bind(draft.headline.as_str())
@@ -1038,8 +1051,8 @@ impl Store for SqliteStore {
         at: OffsetDateTime,
     ) -> StorageResult<()> {
         let changed = sqlx::query(
-            "UPDATE articles SET status = ?, published_at = ?, updated_at = MAX(updated_at, ?) \
-             WHERE id = ? AND status = ?",
+            "UPDATE articles SET status = ?, published_at = ?, updated_at = MAX(updated_at, ?), \
+             version = version + 1 WHERE id = ? AND status = ?",
         )
         .bind(to.as_str())
         .bind(published_at.map(time_text::to_text))
@@ -1138,7 +1151,7 @@ impl Store for SqliteStore {
     }
 
     async fn add_media_variants(&self, id: MediaId, variants: &[MediaVariant]) -> StorageResult<()> {
-        let mut tx = self.pool.begin().await.map_err(database_error)?;
+        let mut tx = self.begin_write().await?;
         for variant in variants {
             if !NewMedia::file_name_is_safe(&variant.file_name) {
                 return Err(StorageError::InvalidReference(format!(
@@ -1309,7 +1322,7 @@ impl Store for SqliteStore {
     }
 
     async fn end_all_sessions(&self, user: UserId) -> StorageResult<u64> {
-        let mut tx = self.pool.begin().await.map_err(database_error)?;
+        let mut tx = self.begin_write().await?;
         let ended = sqlx::query("DELETE FROM sessions WHERE user_id = ?")
             .bind(user.to_string())
             .execute(&mut *tx)
@@ -1639,7 +1652,7 @@ impl Store for SqliteStore {
         quotes: &[ArticleQuote],
     ) -> StorageResult<()> {
         let id = article.to_string();
-        let mut tx = self.pool.begin().await.map_err(database_error)?;
+        let mut tx = self.begin_write().await?;
         // Suggestions are replaced; an editor's decisions stay, with fresh measurements.
         sqlx::query("DELETE FROM article_topics WHERE article_id = ? AND state = 'suggested'")
             .bind(&id)
@@ -1683,6 +1696,7 @@ impl Store for SqliteStore {
             .await
             .map_err(database_error)?;
         }
+        bump_version(&mut tx, article).await?;
         sqlx::query(
             "INSERT INTO article_analyses (article_id, revision) VALUES (?, ?) \
              ON CONFLICT (article_id) DO UPDATE SET revision = excluded.revision",
@@ -1718,20 +1732,23 @@ impl Store for SqliteStore {
     }
 
     async fn set_topic_state(&self, article: ArticleId, topic: &Slug, state: TopicState) -> StorageResult<()> {
+        let mut tx = self.begin_write().await?;
         let changed = sqlx::query("UPDATE article_topics SET state = ? WHERE article_id = ? AND topic = ?")
             .bind(state.as_str())
             .bind(article.to_string())
             .bind(topic.as_str())
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(database_error)?;
         if changed.rows_affected() == 0 {
             return Err(StorageError::NotFound(format!("topic {topic} of article {article}")));
         }
-        Ok(())
+        bump_version(&mut tx, article).await?;
+        tx.commit().await.map_err(database_error)
     }
 
     async fn add_topic(&self, article: ArticleId, topic: &Topic) -> StorageResult<()> {
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO article_topics (article_id, topic, name, kind, salience, mentions, role, state) \
              VALUES (?, ?, ?, ?, 0, 0, NULL, 'confirmed') \
@@ -1741,10 +1758,16 @@ impl Store for SqliteStore {
         .bind(topic.slug.as_str())
         .bind(&topic.name)
         .bind(topic.kind.as_str())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
-        .map_err(database_error)?;
-        Ok(())
+        .map_err(|e| match e {
+            sqlx::Error::Database(ref db) if db.is_foreign_key_violation() => {
+                StorageError::NotFound(format!("article {article}"))
+            }
+            other => database_error(other),
+        })?;
+        bump_version(&mut tx, article).await?;
+        tx.commit().await.map_err(database_error)
     }
 
     async fn article_quotes(&self, article: ArticleId) -> StorageResult<Vec<ArticleQuote>> {
@@ -1834,7 +1857,7 @@ impl Store for SqliteStore {
 
     async fn set_related_pins(&self, article: ArticleId, targets: &[ArticleId]) -> StorageResult<()> {
         let id = article.to_string();
-        let mut tx = self.pool.begin().await.map_err(database_error)?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM related_pins WHERE article_id = ?")
             .bind(&id)
             .execute(&mut *tx)
@@ -1854,8 +1877,43 @@ impl Store for SqliteStore {
                     _ => database_error(e),
                 })?;
         }
+        bump_version(&mut tx, article).await?;
         tx.commit().await.map_err(database_error)
     }
+
+    async fn published_versions(&self) -> StorageResult<Vec<(ArticleId, u64)>> {
+        sqlx::query("SELECT id, version FROM articles WHERE status = 'published'")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(database_error)?
+            .iter()
+            .map(|row| {
+                let version: i64 = row.try_get("version").map_err(database_error)?;
+                Ok((rows::article_id(row, "id")?, u64::try_from(version).unwrap_or(0)))
+            })
+            .collect()
+    }
+
+    async fn articles_showing_media(&self, id: MediaId) -> StorageResult<Vec<(ArticleId, Status)>> {
+        sqlx::query("SELECT id, status FROM articles WHERE lead_media_id = ? ORDER BY id")
+            .bind(id.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(database_error)?
+            .iter()
+            .map(|row| Ok((rows::article_id(row, "id")?, Status::parse(&rows::text(row, "status")?)?)))
+            .collect()
+    }
+}
+
+/// Moves an article's version on, inside the transaction that changes it.
+async fn bump_version(tx: &mut sqlx::SqliteConnection, article: ArticleId) -> StorageResult<()> {
+    sqlx::query("UPDATE articles SET version = version + 1 WHERE id = ?")
+        .bind(article.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(database_error)?;
+    Ok(())
 }
 
 fn count_and_oldest(row: &SqliteRow) -> StorageResult<(u32, Option<OffsetDateTime>)> {

@@ -46,6 +46,12 @@ pub const CHECKS: &[(&str, Check)] = &[
     ("analyses_keep_editors_topic_decisions", |s| Box::pin(analyses_keep_editors_topic_decisions(s))),
     ("topic_pages_list_confirmed_published_articles", |s| Box::pin(topic_pages_list_confirmed_published_articles(s))),
     ("related_pins_keep_their_order", |s| Box::pin(related_pins_keep_their_order(s))),
+    ("versions_move_with_every_change_readers_can_see", |s| {
+        Box::pin(versions_move_with_every_change_readers_can_see(s))
+    }),
+    ("pictures_know_their_uploader_and_the_articles_showing_them", |s| {
+        Box::pin(pictures_know_their_uploader_and_the_articles_showing_them(s))
+    }),
 ];
 
 fn slug(text: &str) -> Slug {
@@ -135,6 +141,7 @@ async fn a_published_article_round_trips(store: &dyn Store) {
             caption: "Caption".into(),
             credit: "Photo: Someone".into(),
             alt_text: "Alt".into(),
+            uploaded_by: None,
         })
         .await
         .unwrap();
@@ -163,6 +170,7 @@ async fn a_published_article_round_trips(store: &dyn Store) {
         caption: String::new(),
         credit: String::new(),
         alt_text: String::new(),
+        uploaded_by: None,
     };
     assert!(matches!(store.add_media(duplicate).await, Err(StorageError::Conflict(_))));
 }
@@ -514,6 +522,7 @@ async fn media_variants_are_kept_with_their_image(store: &dyn Store) {
             caption: String::new(),
             credit: String::new(),
             alt_text: String::new(),
+            uploaded_by: None,
         })
         .await
         .unwrap();
@@ -703,4 +712,88 @@ async fn related_pins_keep_their_order(store: &dyn Store) {
     let missing = ArticleId::generate();
     assert!(store.set_related_pins(a, &[missing]).await.is_err(), "pins name existing articles");
     assert_eq!(store.related_pins(a).await.unwrap(), vec![b], "a refused change leaves the pins as they were");
+}
+
+async fn versions_move_with_every_change_readers_can_see(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    let id = create(store, article("versioned", "world", 1)).await;
+    let first = version_of(store, id).await;
+    let published = store.published_versions().await.unwrap();
+    assert_eq!(published, vec![(id, first)], "published articles are listed with their version");
+    let mut last = first;
+    let mut moved = |now: u64, what: &str| {
+        assert!(now > last, "{what} moves the version ({last} then {now})");
+        last = now;
+    };
+    let draft = store.article(id).await.unwrap().expect("exists").draft();
+    let revision = store.article(id).await.unwrap().expect("exists").revision;
+    store.save_article(id, revision, &draft, "Ann Lee", OffsetDateTime::now_utc()).await.unwrap();
+    moved(version_of(store, id).await, "a save");
+    store.change_slug(id, &slug("versioned-2")).await.unwrap();
+    moved(version_of(store, id).await, "a new address");
+    let correction = Correction { note: "A date was wrong.".into(), issued_at: OffsetDateTime::now_utc() };
+    store.add_correction(id, &correction).await.unwrap();
+    moved(version_of(store, id).await, "a correction");
+    let topic = Topic { slug: slug("ann-lee"), name: "Ann Lee".into(), kind: TopicKind::Person };
+    store.add_topic(id, &topic).await.unwrap();
+    moved(version_of(store, id).await, "a topic added");
+    store.set_topic_state(id, &topic.slug, TopicState::Removed).await.unwrap();
+    moved(version_of(store, id).await, "a topic removed");
+    store.save_analysis(id, revision + 1, &[], &[]).await.unwrap();
+    moved(version_of(store, id).await, "an analysis");
+    let now = OffsetDateTime::now_utc();
+    store.change_status(id, Status::Published, Status::Unpublished, Some(now), now).await.unwrap();
+    moved(version_of(store, id).await, "unpublishing");
+    assert!(store.published_versions().await.unwrap().is_empty(), "an unpublished article is not listed");
+}
+
+async fn pictures_know_their_uploader_and_the_articles_showing_them(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    let user = store
+        .add_user(NewUser {
+            email: Email::parse("ann@example.org").unwrap(),
+            name: "Ann Lee".into(),
+            role: Role::Contributor,
+            author: slug("ann-lee"),
+            password_hash: "x".into(),
+        })
+        .await
+        .unwrap();
+    let new_media = |file: &str, by| NewMedia {
+        file_name: file.into(),
+        content_type: "image/jpeg".into(),
+        width: 10,
+        height: 10,
+        caption: String::new(),
+        credit: String::new(),
+        alt_text: String::new(),
+        uploaded_by: by,
+    };
+    let hers = store.add_media(new_media("hers.jpg", Some(user.id))).await.unwrap();
+    let nobodys = store.add_media(new_media("old.jpg", None)).await.unwrap();
+    assert_eq!(store.media(hers.id).await.unwrap().expect("exists").uploaded_by, Some(user.id));
+    assert_eq!(store.media(nobodys.id).await.unwrap().expect("exists").uploaded_by, None);
+    let mut lead = article("with-a-picture", "world", 1);
+    lead.draft.lead_image = Some(hers.id);
+    let id = create(store, lead).await;
+    let mut draft = article("draft-with-it", "world", 2);
+    draft.draft.lead_image = Some(hers.id);
+    draft.status = Status::Draft;
+    draft.published_at = None;
+    let other = create(store, draft).await;
+    let mut showing = store.articles_showing_media(hers.id).await.unwrap();
+    showing.sort_by_key(|(article, _)| *article);
+    let mut expected = vec![(id, Status::Published), (other, Status::Draft)];
+    expected.sort_by_key(|(article, _)| *article);
+    assert_eq!(showing, expected);
+    assert!(store.articles_showing_media(nobodys.id).await.unwrap().is_empty());
+    assert_eq!(
+        found(store, "with-a-picture").await.lead_image.and_then(|m| m.uploaded_by),
+        Some(user.id),
+        "a lead image read with its article knows its uploader"
+    );
+}
+
+async fn version_of(store: &dyn Store, id: ArticleId) -> u64 {
+    store.article(id).await.unwrap().expect("the article exists").version
 }

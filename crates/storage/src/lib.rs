@@ -268,4 +268,10 @@ pub trait Store: Send + Sync + 'static {
     async fn related_pins(&self, article: ArticleId) -> StorageResult<Vec<ArticleId>>;
     /// Replaces an article's pinned related stories.
     async fn set_related_pins(&self, article: ArticleId, targets: &[ArticleId]) -> StorageResult<()>;
+
+    /// Every published article's id with its [`Article::version`](masthead_content::Article::version),
+    /// for caches of the database to find what they missed.
+    async fn published_versions(&self) -> StorageResult<Vec<(ArticleId, u64)>>;
+    /// The articles whose lead image is this media item, with their status.
+    async fn articles_showing_media(&self, id: MediaId) -> StorageResult<Vec<(ArticleId, Status)>>;
 }

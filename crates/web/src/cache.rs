@@ -17,6 +17,7 @@
 //! least recently used pages are evicted past [`PageCache::max_bytes`].
 
 use std::collections::{HashMap, HashSet};
+use std::future::Future;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -28,7 +29,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use masthead_content::{Change, ChangeListener};
 use sha2::{Digest, Sha256};
-use tokio::sync::OnceCell;
+use tokio::sync::{OnceCell, Semaphore};
 
 use crate::AppState;
 
@@ -81,14 +82,39 @@ struct Pages {
     epoch: u64,
     tag_invalidated_at: HashMap<String, u64>,
     everything_invalidated_at: u64,
+    /// Invalidations before this epoch are forgotten (to bound memory): a
+    /// render that started earlier counts as overtaken by a change.
+    forgotten_before: u64,
 }
 
-type Flight = Arc<OnceCell<Option<Arc<CachedPage>>>>;
+/// Distinct invalidated tags remembered before the oldest are forgotten.
+const REMEMBERED_INVALIDATIONS: usize = 4096;
+
+impl Pages {
+    /// Whether a change to what a page with `tags` shows came in after `epoch`.
+    fn changed_since(&self, tags: &[String], epoch: u64) -> bool {
+        epoch < self.forgotten_before
+            || self.everything_invalidated_at > epoch
+            || tags.iter().any(|tag| self.tag_invalidated_at.get(tag).is_some_and(|at| *at > epoch))
+    }
+}
+
+/// One render of a page, shared by every request that asks for it meanwhile.
+#[derive(Default)]
+struct Render {
+    /// The epoch when it began: changes after it may not be in it.
+    started: u64,
+    page: OnceCell<Option<Arc<CachedPage>>>,
+}
+
+type Flight = Arc<Render>;
 
 /// The cache of rendered pages.
 pub struct PageCache {
     pages: Mutex<Pages>,
     in_flight: Mutex<HashMap<String, Flight>>,
+    /// Turns at compressing a rendered page.
+    compressing: Semaphore,
     max_bytes: usize,
     /// Counters.
     pub stats: CacheStats,
@@ -105,8 +131,10 @@ impl PageCache {
                 epoch: 0,
                 tag_invalidated_at: HashMap::new(),
                 everything_invalidated_at: 0,
+                forgotten_before: 0,
             }),
             in_flight: Mutex::new(HashMap::new()),
+            compressing: Semaphore::new(std::thread::available_parallelism().map_or(1, usize::from)),
             max_bytes,
             stats: CacheStats::default(),
         }
@@ -153,9 +181,7 @@ impl PageCache {
             return;
         }
         let mut pages = self.lock();
-        let stale = pages.everything_invalidated_at > started
-            || page.tags.iter().any(|tag| pages.tag_invalidated_at.get(tag).is_some_and(|at| *at > started));
-        if stale {
+        if pages.changed_since(&page.tags, started) {
             return;
         }
         if let Some(old) = pages.lru.put(key.clone(), page.clone()) {
@@ -178,6 +204,11 @@ impl PageCache {
         let mut pages = self.lock();
         pages.epoch += 1;
         let epoch = pages.epoch;
+        if pages.tag_invalidated_at.len() + tags.len() > REMEMBERED_INVALIDATIONS {
+            // Forget the older invalidations; renders begun before now are treated as overtaken.
+            pages.tag_invalidated_at.clear();
+            pages.forgotten_before = epoch;
+        }
         for tag in tags {
             pages.tag_invalidated_at.insert(tag.clone(), epoch);
             let keys: Vec<String> = pages.by_tag.remove(tag).map(|k| k.into_iter().collect()).unwrap_or_default();
@@ -381,7 +412,7 @@ fn respond(page: &CachedPage, request_headers: &HeaderMap, head: bool, source: &
 
 /// Turns a rendered response into a cached page, if it can be one: a 200
 /// with tags and an uncompressed body.
-async fn capture(path: &str, response: Response) -> Result<Arc<CachedPage>, Response> {
+async fn capture(path: &str, response: Response, compressing: &Semaphore) -> Result<Arc<CachedPage>, Response> {
     let cacheable = response.status() == StatusCode::OK
         && (response.extensions().get::<PageTags>().is_some() || path_tags(path).is_some())
         && !response.headers().contains_key(header::CONTENT_ENCODING)
@@ -394,9 +425,13 @@ async fn capture(path: &str, response: Response) -> Result<Arc<CachedPage>, Resp
         Some(tags) => tags.0.clone(),
         None => path_tags(path).unwrap_or_default(),
     };
-    let Ok(identity) = axum::body::to_bytes(body, 32 * 1024 * 1024).await else {
+    let Ok(rendered) = axum::body::to_bytes(body, 32 * 1024 * 1024).await else {
         return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
     };
+    // A rendered page arrives in the buffer it grew in, up to twice its length; the cache
+    // keeps an exact copy, so the memory it counts is the memory it holds.
+    let identity = Bytes::copy_from_slice(&rendered);
+    drop(rendered);
     let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
@@ -411,8 +446,11 @@ async fn capture(path: &str, response: Response) -> Result<Arc<CachedPage>, Resp
         }
     };
     let last_modified = parts.headers.get(header::LAST_MODIFIED).cloned();
-    // Compressing costs a few milliseconds once per render, never per request.
+    // Compressing costs a few milliseconds once per render, never per request. Brotli at this
+    // quality works in buffers of several megabytes, so renders take turns, one per core: many at
+    // once would hold many such buffers and leave the heap that large.
     let (gzip, brotli) = {
+        let _turn = compressing.acquire().await;
         let identity = identity.clone();
         tokio::task::spawn_blocking(move || (gzip(&identity), brotli(&identity)))
             .await
@@ -424,14 +462,23 @@ async fn capture(path: &str, response: Response) -> Result<Arc<CachedPage>, Resp
 fn gzip(bytes: &[u8]) -> Bytes {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(9));
     let _ = encoder.write_all(bytes);
-    encoder.finish().map(Bytes::from).unwrap_or_default()
+    encoder.finish().map(exact).unwrap_or_default()
 }
 
 fn brotli(bytes: &[u8]) -> Bytes {
     let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams { quality: 9, lgwin: 22, ..Default::default() };
+    // A window of at most 64 KiB: larger ones make this quality use a 32 MB hash table per page,
+    // for a few per cent on the largest feeds.
+    let lgwin = (usize::BITS - bytes.len().max(1).leading_zeros()).clamp(10, 16) as i32;
+    let params = brotli::enc::BrotliEncoderParams { quality: 9, lgwin, ..Default::default() };
     let _ = brotli::BrotliCompress(&mut std::io::Cursor::new(bytes), &mut out, &params);
-    Bytes::from(out)
+    exact(out)
+}
+
+/// The bytes without the spare capacity their buffer grew.
+fn exact(mut bytes: Vec<u8>) -> Bytes {
+    bytes.shrink_to_fit();
+    Bytes::from(bytes)
 }
 
 /// The middleware in front of reader pages, feeds and sitemaps.
@@ -444,66 +491,99 @@ pub(crate) async fn serve_cached(State(state): State<AppState>, request: Request
         return next.run(request).await;
     };
     let cache = state.cache();
-    let headers = request.headers().clone();
     if let Some(page) = cache.get(&key) {
         cache.stats.hits.fetch_add(1, Ordering::Relaxed);
-        return respond(&page, &headers, head, "hit");
+        return respond(&page, request.headers(), head, "hit");
     }
-    // One render per page however many readers ask at once.
-    let flight: Flight = {
-        let mut in_flight = cache.in_flight.lock().unwrap_or_else(|p| p.into_inner());
-        in_flight.entry(key.clone()).or_default().clone()
-    };
     let path = request.uri().path().to_owned();
-    let (parts, body) = request.into_parts();
-    let fallback = (parts.clone(), next.clone());
-    let mut own_response: Option<Response> = None;
-    let mut rendered_here = false;
-    let started = cache.epoch();
-    let page = flight
-        .get_or_init(|| async {
-            rendered_here = true;
-            cache.stats.renders.fetch_add(1, Ordering::Relaxed);
-            let mut request = Request::from_parts(parts, body);
-            // The page is stored whole; compression is the cache's job, not the client's wish.
-            request.headers_mut().remove(header::ACCEPT_ENCODING);
-            request.headers_mut().remove(header::IF_NONE_MATCH);
-            request.headers_mut().remove(header::IF_MODIFIED_SINCE);
-            match capture(&path, next.run(request).await).await {
-                Ok(page) => Some(page),
-                Err(response) => {
-                    own_response = Some(response);
-                    None
-                }
+    let headers = request.headers().clone();
+    let (parts, _) = request.into_parts();
+    cache
+        .serve(&key, &path, &headers, head, |for_cache| {
+            let mut request = Request::from_parts(parts.clone(), Body::empty());
+            if for_cache {
+                // The page is stored whole; compression is the cache's job, not the client's wish.
+                request.headers_mut().remove(header::ACCEPT_ENCODING);
+                request.headers_mut().remove(header::IF_NONE_MATCH);
+                request.headers_mut().remove(header::IF_MODIFIED_SINCE);
             }
+            next.clone().run(request)
         })
         .await
-        .clone();
-    // Stored before the flight ends, so a request arriving in between finds the page, not an empty slot.
-    if let (true, Some(page)) = (rendered_here, &page) {
-        cache.insert(key.clone(), page.clone(), started);
-    }
+}
+
+impl PageCache {
+    /// Answers a request for a page that was not in memory: renders it once
+    /// however many requests ask at once (`render(true)` renders it for the
+    /// cache, `render(false)` for this request alone), stores it, and hands it
+    /// to every request that asked before a change overtook the render.
+    async fn serve<F, Fut>(&self, key: &str, path: &str, headers: &HeaderMap, head: bool, render: F) -> Response
+    where
+        F: Fn(bool) -> Fut,
+        Fut: Future<Output = Response>,
     {
-        let mut in_flight = cache.in_flight.lock().unwrap_or_else(|p| p.into_inner());
-        if in_flight.get(&key).is_some_and(|f| Arc::ptr_eq(f, &flight)) {
-            in_flight.remove(&key);
+        let arrived = self.epoch();
+        let flight: Flight = {
+            let mut in_flight = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+            in_flight
+                .entry(key.to_owned())
+                .or_insert_with(|| Arc::new(Render { started: arrived, ..Render::default() }))
+                .clone()
+        };
+        let started = flight.started;
+        let mut own_response: Option<Response> = None;
+        let mut rendered_here = false;
+        let page = flight
+            .page
+            .get_or_init(|| async {
+                rendered_here = true;
+                self.stats.renders.fetch_add(1, Ordering::Relaxed);
+                match capture(path, render(true).await, &self.compressing).await {
+                    Ok(page) => Some(page),
+                    Err(response) => {
+                        own_response = Some(response);
+                        None
+                    }
+                }
+            })
+            .await
+            .clone();
+        // Stored before the flight ends, so a request arriving in between finds the page, not an empty slot.
+        if let (true, Some(page)) = (rendered_here, &page) {
+            self.insert(key.to_owned(), page.clone(), started);
         }
-    }
-    match page {
-        Some(page) => {
-            if !rendered_here {
-                cache.stats.coalesced.fetch_add(1, Ordering::Relaxed);
+        {
+            let mut in_flight = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
+            if in_flight.get(key).is_some_and(|f| Arc::ptr_eq(f, &flight)) {
+                in_flight.remove(key);
             }
-            respond(&page, &headers, head, if rendered_here { "miss" } else { "coalesced" })
         }
-        None => match own_response {
-            Some(response) => response,
+        // A render that began before a change this request came after may show what the change
+        // replaced: such a request renders afresh instead of taking it.
+        let overtaken = !rendered_here
+            && arrived > started
+            && page.as_ref().is_some_and(|page| self.lock().changed_since(&page.tags, started));
+        match (page, own_response) {
+            (Some(page), _) if !overtaken => {
+                if !rendered_here {
+                    self.stats.coalesced.fetch_add(1, Ordering::Relaxed);
+                }
+                respond(&page, headers, head, if rendered_here { "miss" } else { "coalesced" })
+            }
+            (_, Some(response)) => response,
+            (Some(_), None) => {
+                self.stats.renders.fetch_add(1, Ordering::Relaxed);
+                match capture(path, render(true).await, &self.compressing).await {
+                    Ok(page) => {
+                        self.insert(key.to_owned(), page.clone(), arrived);
+                        respond(&page, headers, head, "miss")
+                    }
+                    Err(response) => response,
+                }
+            }
             // Another request's render was not cacheable (a 404, a redirect): render for this one too.
-            None => {
-                let (parts, next) = fallback;
-                next.run(Request::from_parts(parts, Body::empty())).await
-            }
-        },
+            (None, None) => render(false).await,
+        }
     }
 }
 
@@ -563,6 +643,98 @@ mod tests {
         assert!(cache.get("/a").is_none(), "it may show the old article");
         cache.insert("/b".into(), page(&["article:2"], 10), started);
         assert!(cache.get("/b").is_some(), "other pages are unaffected");
+    }
+
+    /// A render for the tests: the page `article:1` shows, with the text of the `version`th render;
+    /// the first render waits for `gate`.
+    fn rendering<'a>(
+        renders: &'a AtomicU64,
+        gate: &'a tokio::sync::Notify,
+    ) -> impl Fn(bool) -> std::pin::Pin<Box<dyn Future<Output = Response> + Send + 'a>> {
+        move |_| {
+            Box::pin(async move {
+                let version = renders.fetch_add(1, Ordering::SeqCst) + 1;
+                if version == 1 {
+                    gate.notified().await;
+                }
+                let mut response = format!("version {version}").into_response();
+                response.extensions_mut().insert(PageTags(vec!["article:1".to_owned()]));
+                response
+            })
+        }
+    }
+
+    async fn body_of(response: Response) -> String {
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    #[tokio::test]
+    async fn a_request_that_comes_after_a_change_never_gets_a_render_begun_before_it() {
+        let cache = PageCache::new(1 << 20);
+        let (renders, gate) = (AtomicU64::new(0), tokio::sync::Notify::new());
+        let headers = HeaderMap::new();
+        let render = rendering(&renders, &gate);
+        let before = cache.serve("/a", "/a", &headers, false, &render);
+        tokio::pin!(before);
+        // The first reader's render begins and waits.
+        assert!(futures_poll(&mut before).await.is_none());
+        // The article is saved, then a second reader asks: it must not be handed the render begun before.
+        cache.invalidate(&["article:1".to_owned()]);
+        let after = cache.serve("/a", "/a", &headers, false, &render);
+        tokio::pin!(after);
+        assert!(futures_poll(&mut after).await.is_none(), "the second reader waits for the render in progress");
+        gate.notify_one();
+        let (first, second) = tokio::join!(before, after);
+        assert_eq!(body_of(first).await, "version 1", "the reader who asked before the save may see the old page");
+        assert_eq!(body_of(second).await, "version 2", "the reader who asked after the save sees the new one");
+        assert_eq!(cache.stats.coalesced.load(Ordering::Relaxed), 0);
+        // The fresh render is kept; the older one was not.
+        assert_eq!(cache.get("/a").map(|page| page.identity.clone()), Some(Bytes::from_static(b"version 2")));
+    }
+
+    #[tokio::test]
+    async fn readers_who_ask_while_a_page_renders_share_that_render() {
+        let cache = PageCache::new(1 << 20);
+        let (renders, gate) = (AtomicU64::new(0), tokio::sync::Notify::new());
+        let headers = HeaderMap::new();
+        let render = rendering(&renders, &gate);
+        let first = cache.serve("/a", "/a", &headers, false, &render);
+        tokio::pin!(first);
+        assert!(futures_poll(&mut first).await.is_none());
+        let second = cache.serve("/a", "/a", &headers, false, &render);
+        tokio::pin!(second);
+        assert!(futures_poll(&mut second).await.is_none());
+        gate.notify_one();
+        let (first, second) = tokio::join!(first, second);
+        assert_eq!((body_of(first).await, body_of(second).await), ("version 1".into(), "version 1".into()));
+        assert_eq!(cache.stats.coalesced.load(Ordering::Relaxed), 1);
+        assert_eq!(renders.load(Ordering::SeqCst), 1);
+    }
+
+    /// Polls a future once: its output if it is ready, `None` if it waits.
+    async fn futures_poll<F: Future + Unpin>(future: &mut F) -> Option<F::Output> {
+        std::future::poll_fn(|cx| {
+            std::task::Poll::Ready(match std::pin::Pin::new(&mut *future).poll(cx) {
+                std::task::Poll::Ready(output) => Some(output),
+                std::task::Poll::Pending => None,
+            })
+        })
+        .await
+    }
+
+    #[test]
+    fn the_memory_of_invalidations_is_bounded_and_what_it_forgets_counts_as_changed() {
+        let cache = PageCache::new(1 << 20);
+        let started = cache.epoch();
+        for n in 0..REMEMBERED_INVALIDATIONS * 3 {
+            cache.invalidate(&[format!("article:{n}")]);
+        }
+        assert!(cache.lock().tag_invalidated_at.len() <= REMEMBERED_INVALIDATIONS);
+        cache.insert("/old".into(), page(&["article:unrelated"], 10), started);
+        assert!(cache.get("/old").is_none(), "a render older than what is remembered is not stored");
+        cache.insert("/new".into(), page(&["article:unrelated"], 10), cache.epoch());
+        assert!(cache.get("/new").is_some());
     }
 
     #[test]

@@ -27,16 +27,21 @@ mod views;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::body::Body;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use masthead_storage::Store;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use admin::{Access, AdminRoute, admin_routes};
@@ -225,15 +230,113 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// How long a client may take, so that slow or stalled clients cannot hold
+/// connections for as long as they like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    /// From the connection (or the end of the previous response) to the end of
+    /// the request's headers; a client slower than this is disconnected.
+    pub header_read: Duration,
+    /// From the end of the headers to the end of the body; a slower body is
+    /// answered 408 Request Timeout.
+    pub body_read: Duration,
+    /// The whole request, body and answer; a request still unanswered then
+    /// is answered 503 Service Unavailable.
+    pub request: Duration,
+    /// How long a shutdown waits for the requests in flight.
+    pub shutdown: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            header_read: Duration::from_secs(10),
+            body_read: Duration::from_secs(60),
+            request: Duration::from_secs(120),
+            shutdown: Duration::from_secs(30),
+        }
+    }
+}
+
+/// The largest request body read (an image upload with its form around it).
+const MAX_BODY_BYTES: usize = 27 * 1024 * 1024;
+
+/// Reads a request's body in full within the time allowed, so a client that
+/// trickles its body is answered 408 instead of holding the request open.
+async fn read_body_in_time(State(timeouts): State<Timeouts>, request: Request, next: Next) -> Response {
+    use axum::body::HttpBody as _;
+    if request.body().size_hint().exact() == Some(0) {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    match tokio::time::timeout(timeouts.body_read, axum::body::to_bytes(body, MAX_BODY_BYTES)).await {
+        Ok(Ok(bytes)) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Ok(Err(_)) => {
+            let declared =
+                parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+            if declared.is_some_and(|length| length > MAX_BODY_BYTES) {
+                (StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.").into_response()
+            } else {
+                (StatusCode::BAD_REQUEST, [(header::CONNECTION, "close")], "The request body could not be read.")
+                    .into_response()
+            }
+        }
+        Err(_) => (
+            StatusCode::REQUEST_TIMEOUT,
+            [(header::CONNECTION, "close")],
+            "The request took too long to arrive; send it again.",
+        )
+            .into_response(),
+    }
+}
+
 /// Serves `router` on `listener` until `shutdown` completes, then finishes
-/// the requests in flight.
+/// the requests in flight (waiting at most `timeouts.shutdown`).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
+    timeouts: Timeouts,
 ) -> std::io::Result<()> {
-    // Comment rate limits need the client's address (only ever stored as a salted hash).
-    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt as _;
+
+    let router = router
+        .layer(axum::middleware::from_fn_with_state(timeouts, read_body_in_time))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeouts.request));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(timeouts.header_read).keep_alive(true);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, client) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors or a connection reset before it was accepted: carry on.
+                    tracing::warn!(%error, "could not accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let router = router.clone();
+        // Comment rate limits need the client's address (only ever stored as a salted hash).
+        let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+            request.extensions_mut().insert(axum::extract::ConnectInfo(client));
+            router.clone().oneshot(request.map(Body::new))
+        });
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, %client, "connection closed");
+            }
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(timeouts.shutdown, graceful.shutdown()).await.is_err() {
+        tracing::warn!("stopped with requests still in flight after {:?}", timeouts.shutdown);
+    }
+    Ok(())
 }

@@ -254,7 +254,7 @@ fn user_add_prints_a_one_time_password_that_signs_in() {
     runtime.block_on(async {
         let settings = crate::support::test_settings(&dir.path().join("masthead-data"));
         let (store, newsroom) = masthead::open_newsroom(&settings).await.unwrap();
-        let signed = newsroom.sign_in("ada@example.org", &password).await.unwrap();
+        let signed = newsroom.sign_in("ada@example.org", &password, None).await.unwrap();
         assert_eq!(signed.user.role, masthead_content::Role::Admin);
         store.close().await;
     });

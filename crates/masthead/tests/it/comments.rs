@@ -11,13 +11,14 @@ use reqwest::{Method, StatusCode};
 use scraper::Html;
 use serde_json::json;
 
+use crate::hostile::{assert_nothing_live, hostile_payloads};
 use crate::support::{TestApp, css, texts};
 
 const SEED: &str = "/world/us-doubtful-on-ukraine-ceasefire";
 
 /// A reader's browser, connecting from its own loopback address (127.0.0.N),
 /// so each reader is a different client to the rate limits.
-fn reader(n: u8) -> reqwest::Client {
+pub(crate) fn reader(n: u8) -> reqwest::Client {
     reqwest::Client::builder()
         .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, n)))
         .redirect(reqwest::redirect::Policy::none())
@@ -26,7 +27,7 @@ fn reader(n: u8) -> reqwest::Client {
 }
 
 /// The form token of an article page, as rendered now.
-async fn token(app: &TestApp, path: &str) -> String {
+pub(crate) async fn token(app: &TestApp, path: &str) -> String {
     let (_, page) = app.page(path).await;
     page.select(&css("input[name=token]"))
         .next()
@@ -38,11 +39,16 @@ async fn token(app: &TestApp, path: &str) -> String {
 }
 
 /// Tokens are refused for the first seconds after the page was rendered, as a robot's would be.
-async fn wait_like_a_person() {
+pub(crate) async fn wait_like_a_person() {
     tokio::time::sleep(Duration::from_millis(3100)).await;
 }
 
-async fn post(app: &TestApp, client: &reqwest::Client, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn post(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
     client.post(format!("{}{path}/comments", app.url)).form(fields).send().await.unwrap()
 }
 
@@ -371,74 +377,6 @@ async fn robots_forged_forms_and_rule_breaking_comments_are_refused_with_reasons
 
 /// Form fields that replace an ordinary comment's.
 type Overrides = Vec<(&'static str, String)>;
-
-/// The payloads, with `\n` turned into line breaks.
-fn hostile_payloads() -> Vec<String> {
-    include_str!("fixtures/hostile-comments.txt")
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| l.replace("\\n", "\n").replace("\\u202E", "\u{202E}"))
-        .collect()
-}
-
-/// Everything in `html` that could run or load: panics naming the first live thing found.
-fn assert_nothing_live(html: &str, context: &str) {
-    let page = Html::parse_document(html);
-    for element in page.root_element().descendants().filter_map(scraper::ElementRef::wrap) {
-        let name = element.value().name();
-        assert!(
-            !["iframe", "object", "embed", "svg", "math", "base", "frame", "frameset", "applet", "style", "form"]
-                .contains(&name)
-                || (name == "form"
-                    && element.value().attr("class").is_some_and(|c| c.contains("comment-form") || c == "site-search")),
-            "{context}: a live <{name}> element"
-        );
-        if name == "script" {
-            let data = element.value().attr("type") == Some("application/ld+json");
-            let ours = element.value().attr("src").is_some_and(|s| s.starts_with("/assets/comments."));
-            assert!(data || ours, "{context}: a live <script>");
-        }
-        if name == "meta" {
-            assert!(element.value().attr("http-equiv").is_none(), "{context}: a meta refresh");
-        }
-        for (attribute, value) in element.value().attrs() {
-            assert!(!attribute.to_ascii_lowercase().starts_with("on"), "{context}: a live {attribute} attribute");
-            assert!(
-                attribute != "style" && attribute != "srcdoc" && attribute != "formaction",
-                "{context}: {attribute}"
-            );
-            if ["href", "src", "action", "srcset", "background", "poster", "data"].contains(&attribute) {
-                let scheme = value.trim().to_ascii_lowercase();
-                assert!(
-                    !scheme.starts_with("javascript:")
-                        && !scheme.starts_with("vbscript:")
-                        && !scheme.starts_with("data:"),
-                    "{context}: {attribute}={value}"
-                );
-                assert!(!value.starts_with("//"), "{context}: protocol-relative {attribute}={value}");
-            }
-        }
-    }
-    // Inside the comments, only the elements comments are made of.
-    for element in page.select(&css(".comment-list *")) {
-        let name = element.value().name();
-        assert!(
-            ["li", "article", "header", "h3", "time", "p", "br", "a", "ol", "span"].contains(&name),
-            "{context}: <{name}>"
-        );
-        if name == "a" {
-            let href = element.value().attr("href").unwrap_or_default();
-            let reply_link = href.starts_with("?reply=");
-            assert!(
-                reply_link || href.starts_with("https://") || href.starts_with("http://"),
-                "{context}: href={href}"
-            );
-            if !reply_link {
-                assert_eq!(element.value().attr("rel"), Some("nofollow ugc noopener"), "{context}");
-            }
-        }
-    }
-}
 
 #[tokio::test]
 async fn no_hostile_payload_in_any_field_ever_becomes_live_markup() {

@@ -6,7 +6,11 @@
 
 mod command_line;
 mod comments;
+mod concurrent_writes;
 mod distribution;
+mod hardening;
+mod hostile;
+mod hostile_feeds;
 mod html_validity;
 mod intelligence;
 mod newsroom_access;
@@ -14,6 +18,7 @@ mod newsroom_images;
 mod newsroom_workflow;
 mod page_cache;
 mod reader_pages;
+mod search_recovery;
 mod seed_article;
 mod support;
 mod websub;

@@ -217,3 +217,95 @@ async fn a_figure_in_the_body_needs_its_caption_and_credit_before_publication() 
         "Line 3: the figure block needs a `caption:` line. Line 3: the figure block needs a `credit:` line."
     );
 }
+
+/// The seed article's id and its lead image's id, as the API shows them.
+async fn seed_and_its_picture(app: &TestApp, token: &str) -> (String, String) {
+    let (_, listed) = app.api(Method::GET, "/admin/api/articles?q=Ukraine%20Ceasefire", token, None).await;
+    let id = listed["articles"][0]["id"].as_str().unwrap().to_owned();
+    let (_, article) = app.api(Method::GET, &format!("/admin/api/articles/{id}"), token, None).await;
+    (id, article["lead_image"]["id"].as_str().expect("the seed article has a lead image").to_owned())
+}
+
+fn description(caption: &str) -> Value {
+    json!({"caption": caption, "credit": "Photo: Ann Lee", "alt_text": "Delegates on steps"})
+}
+
+#[tokio::test]
+async fn pictures_are_described_by_their_uploader_or_an_editor_as_articles_are_edited() {
+    let app = TestApp::spawn().await;
+    let contributor = app.token(&app.account(Role::Contributor, 1).await).await;
+    let author = app.token(&app.account(Role::Author, 2).await).await;
+    let editor_account = app.account(Role::Editor, 3).await;
+    let editor = app.token(&editor_account).await;
+    let (_, theirs) = upload(&app, &editor, jpeg(64, 48), "caption=c&credit=Photo%3A%20Ed&alt_text=a").await;
+    let (_, own) = upload(&app, &contributor, jpeg(64, 48), "caption=c&credit=Photo%3A%20Co&alt_text=a").await;
+    let put = |token: &str, image: &Value, caption: &str| {
+        let (token, path, body) =
+            (token.to_owned(), format!("/admin/api/images/{}", image["id"].as_str().unwrap()), description(caption));
+        let app = &app;
+        async move { app.api(Method::PUT, &path, &token, Some(body)).await }
+    };
+
+    let (status, body) = put(&contributor, &theirs, "Not mine").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "someone else's picture: {body}");
+    assert_eq!(body["error"], "A contributor can only describe the pictures they uploaded.");
+    let browser = app.sign_in(&app.account(Role::Contributor, 4).await).await;
+    let form = app
+        .post_form(
+            &browser,
+            &format!("/admin/images/{}", theirs["id"].as_str().unwrap()),
+            &[("caption", "Not mine"), ("credit", "Photo: X"), ("alt_text", "x")],
+        )
+        .await;
+    assert_eq!(form.status(), StatusCode::FORBIDDEN, "the image form follows the same rule");
+    assert_eq!(put(&contributor, &own, "Mine").await.0, StatusCode::OK, "their own picture");
+
+    // The lead image of a published article that is not theirs: only editors.
+    let (_, seed_picture) = seed_and_its_picture(&app, &editor).await;
+    let seed_picture = json!({ "id": seed_picture });
+    assert_eq!(put(&contributor, &seed_picture, "Defaced").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(put(&author, &seed_picture, "Defaced").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(put(&editor, &seed_picture, "Delegates in Davos.").await.0, StatusCode::OK);
+
+    // Once a published article shows their picture, a contributor may no longer change it.
+    let (status, article) = app
+        .api(
+            Method::POST,
+            "/admin/api/articles",
+            &editor,
+            Some(json!({"headline": "Talks resume", "section": "world", "body_source": "Talks resumed.",
+                        "lead_image": own["id"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{article}");
+    let step = format!("/admin/api/articles/{}/step", article["id"].as_str().unwrap());
+    assert_eq!(app.api(Method::POST, &step, &editor, Some(json!({"step": "publish"}))).await.0, StatusCode::OK);
+    let (status, body) = put(&contributor, &own, "Changed after publication").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("published article"), "{body}");
+}
+
+#[tokio::test]
+async fn describing_a_picture_refreshes_every_page_that_shows_it() {
+    let app = TestApp::spawn().await;
+    let editor = app.token(&app.account(Role::Editor, 1).await).await;
+    let (_, picture) = seed_and_its_picture(&app, &editor).await;
+    let seed = "/world/us-doubtful-on-ukraine-ceasefire";
+    let pages = [seed, "/", "/world", "/feed.xml", "/world/feed.json"];
+    for page in pages {
+        app.get(page).await;
+        assert_eq!(app.get(page).await.headers()["x-cache"], "hit", "{page} is cached before the change");
+    }
+    let text = json!({"caption": "Snow over the congress centre.", "credit": "Photo: Nora Field/Agency",
+                      "alt_text": "Snowy roofs in the Alps"});
+    let (status, _) = app.api(Method::PUT, &format!("/admin/api/images/{picture}"), &editor, Some(text)).await;
+    assert_eq!(status, StatusCode::OK);
+    let article = app.get(seed).await;
+    assert_ne!(article.headers()["x-cache"], "hit", "the article page is rendered afresh");
+    let html = article.text().await.unwrap();
+    assert!(html.contains("Snow over the congress centre.") && html.contains("Photo: Nora Field/Agency"));
+    assert!(html.contains("Snowy roofs in the Alps"), "the alt text");
+    for feed in ["/feed.xml", "/world/feed.json"] {
+        assert!(app.get(feed).await.text().await.unwrap().contains("Photo: Nora Field/Agency"), "{feed}");
+    }
+}

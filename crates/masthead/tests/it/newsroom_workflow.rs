@@ -156,7 +156,7 @@ async fn a_scheduled_article_is_published_on_time_and_an_embargo_is_respected() 
 async fn an_article_due_while_the_site_was_down_is_published_at_the_next_start_with_its_time() {
     let data = tempfile::tempdir().unwrap();
     let settings = test_settings(&data.path().join("data"));
-    let at = (OffsetDateTime::now_utc() + time::Duration::seconds(1)).replace_nanosecond(0).unwrap();
+    let at = (OffsetDateTime::now_utc() + time::Duration::seconds(3)).replace_nanosecond(0).unwrap();
     let (id, session) = {
         let listener = masthead::bind(settings.listen).await.unwrap();
         let site = masthead::open_site(&settings, listener.local_addr().unwrap()).await.unwrap();
@@ -174,7 +174,7 @@ async fn an_article_due_while_the_site_was_down_is_published_at_the_next_start_w
         };
         let article = site.newsroom.create_article(&editor, input).await.unwrap();
         site.newsroom.step(&editor, article.id, masthead_content::Transition::Schedule, Some(at)).await.unwrap();
-        let session = site.newsroom.sign_in("editor@example.org", "correct horse battery").await.unwrap();
+        let session = site.newsroom.sign_in("editor@example.org", "correct horse battery", None).await.unwrap();
         site.store.close().await;
         (article.id, session.token)
         // The site is dropped here without ever running its job runner: it was "down" at `at`.

@@ -53,13 +53,19 @@ impl TestApp {
 
     /// The site with settings adjusted by `adjust`.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> Self {
+        Self::spawn_with_timeouts(adjust, masthead_web::Timeouts::default()).await
+    }
+
+    /// The site with settings adjusted by `adjust` and clients given `timeouts`.
+    pub async fn spawn_with_timeouts(adjust: impl FnOnce(&mut Settings), timeouts: masthead_web::Timeouts) -> Self {
         let data = tempfile::tempdir().expect("temporary directory");
         let mut settings = test_settings(&data.path().join("data"));
         adjust(&mut settings);
         // Bind first: the port is known before the site is built, and no test waits or sleeps.
         let listener = masthead::bind(settings.listen).await.expect("bind port 0");
         let address = listener.local_addr().expect("bound address");
-        let site: Site = masthead::open_site(&settings, address).await.expect("site opens");
+        let mut site: Site = masthead::open_site(&settings, address).await.expect("site opens");
+        site.timeouts = timeouts;
         let store = site.store.clone();
         let newsroom = site.newsroom.clone();
         let cache = site.cache.clone();

@@ -51,7 +51,7 @@ pub(super) fn add_routes(routes: Routes) -> Routes {
             upload_image.layer(axum::extract::DefaultBodyLimit::max(26 * 1024 * 1024)),
         )
         .add(Method::GET, "/admin/api/images/{id}", Needs(Action::ViewNewsroom), get_image)
-        .add(Method::PUT, "/admin/api/images/{id}", Needs(Action::UploadMedia), describe_image)
+        .add(Method::PUT, "/admin/api/images/{id}", Needs(Action::DescribeMedia), describe_image)
         .add(Method::GET, "/admin/api/users", Needs(Action::ManageUsers), list_users)
         .add(Method::POST, "/admin/api/users", Needs(Action::ManageUsers), create_user)
         .add(Method::POST, "/admin/api/users/{id}/password", Needs(Action::ManageUsers), reset_password)

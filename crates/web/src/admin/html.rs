@@ -52,7 +52,7 @@ pub(super) fn add_routes(routes: Routes) -> Routes {
             upload_image.layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
         .add(Method::GET, "/admin/images/{id}", Needs(Action::ViewNewsroom), image_page)
-        .add(Method::POST, "/admin/images/{id}", Needs(Action::UploadMedia), describe_image)
+        .add(Method::POST, "/admin/images/{id}", Needs(Action::DescribeMedia), describe_image)
         .add(Method::GET, "/admin/users", Needs(Action::ManageUsers), user_list)
         .add(Method::POST, "/admin/users", Needs(Action::ManageUsers), create_user)
         .add(Method::POST, "/admin/users/{id}/password", Needs(Action::ManageUsers), reset_password)
@@ -161,8 +161,12 @@ fn draft_from_form(form: &FormData) -> Result<DraftInput, NewsroomError> {
     })
 }
 
+/// A 303 to `location`; an address that cannot be a `Location` header goes to the newsroom's home.
 fn see_other(location: &str) -> Response {
-    Redirect::to(location).into_response()
+    match HeaderValue::from_str(location) {
+        Ok(value) => (StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response(),
+        Err(_) => Redirect::to("/admin").into_response(),
+    }
 }
 
 pub(super) fn render(state: &AppState, status: StatusCode, template: &str, context: Value) -> PageResult {
@@ -226,16 +230,28 @@ async fn sign_in_form(
     )
 }
 
-/// Only newsroom paths are followed after signing in, so the form cannot send anyone elsewhere.
+/// Only newsroom paths are followed after signing in, so the form cannot send anyone elsewhere;
+/// anything else (another site, a line break, a space) returns to the newsroom's home.
 fn safe_next(next: Option<&str>) -> String {
-    next.filter(|n| n.starts_with("/admin") && !n.starts_with("//") && !n.contains('\\')).unwrap_or("/admin").to_owned()
+    next.filter(|n| {
+        n.starts_with("/admin")
+            && !n.contains('\\')
+            && !n.chars().any(|c| c.is_control() || c.is_whitespace())
+            && n.parse::<axum::http::uri::PathAndQuery>().is_ok()
+    })
+    .unwrap_or("/admin")
+    .to_owned()
 }
 
-async fn sign_in(State(state): State<AppState>, body: Bytes) -> PageResult {
+async fn sign_in(State(state): State<AppState>, extensions: axum::http::Extensions, body: Bytes) -> PageResult {
     let form = FormData::parse(&body);
     let email = form.get("email");
     let next = form.get("next");
-    match state.newsroom().sign_in(&email, &form.get("password")).await {
+    // Known only by the salted hash the comment desk gives an address.
+    let client = extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|address| state.comments().client_hash(address.0.ip()));
+    match state.newsroom().sign_in(&email, &form.get("password"), client.as_deref()).await {
         Ok(signed) => {
             let mut response = see_other(&safe_next(Some(&next)));
             let secure = if state.config().site_url.starts_with("https://") { "; Secure" } else { "" };
