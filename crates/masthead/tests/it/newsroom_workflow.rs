@@ -179,7 +179,9 @@ async fn an_article_due_while_the_site_was_down_is_published_at_the_next_start_w
         (article.id, session.token)
         // The site is dropped here without ever running its job runner: it was "down" at `at`.
     };
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    // The site stays down until the scheduled time has passed.
+    let until = at - OffsetDateTime::now_utc() + time::Duration::milliseconds(500);
+    tokio::time::sleep(std::time::Duration::try_from(until).unwrap_or_default()).await;
     assert!(OffsetDateTime::now_utc() > at);
     let listener = masthead::bind(settings.listen).await.unwrap();
     let address = listener.local_addr().unwrap();
