@@ -26,6 +26,13 @@ pub const SETTINGS: &[SettingDoc] = &[
         description: "Folder holding the database (`masthead.db`), media files (`media/`) and template overrides (`templates/`); created if missing.",
     },
     SettingDoc {
+        key: "database_url",
+        flag: "--database-url",
+        env: "MASTHEAD_DATABASE_URL",
+        default: "the data directory's masthead.db",
+        description: "The database: `postgres://user@host:5432/name` for several nodes sharing one PostgreSQL, or `sqlite:FILE`. The password, if any, is never logged.",
+    },
+    SettingDoc {
         key: "listen",
         flag: "--listen",
         env: "MASTHEAD_LISTEN",

@@ -32,6 +32,9 @@ pub struct SettingsArgs {
     /// Folder holding the database, media files and template overrides; created if missing [default: ./masthead-data]
     #[arg(long, env = "MASTHEAD_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// The database: postgres://user@host/name for several nodes, or sqlite:FILE [default: the data directory's masthead.db]
+    #[arg(long, env = "MASTHEAD_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
     /// Address and port to serve on [default: 127.0.0.1:8080]
     #[arg(long, env = "MASTHEAD_LISTEN", value_name = "ADDR:PORT")]
     pub listen: Option<String>,
@@ -72,6 +75,8 @@ pub struct SettingsArgs {
 pub struct Settings {
     /// Holds everything the site stores; every path derives from it.
     pub data_dir: PathBuf,
+    /// Where the site's data is kept.
+    pub database: Database,
     /// Where the web server listens.
     pub listen: SocketAddr,
     /// The publication's name.
@@ -94,8 +99,55 @@ pub struct Settings {
     pub log: String,
 }
 
+/// Which database engine holds the site, and where.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Database {
+    /// An embedded SQLite file: one node, nothing to set up.
+    Sqlite(PathBuf),
+    /// A PostgreSQL server, shared by every node: its connection URL.
+    Postgres(String),
+}
+
+impl Database {
+    /// Reads a database URL: `postgres://…` (or `postgresql://…`), or
+    /// `sqlite:FILE` (`sqlite://FILE` too).
+    pub fn parse(url: &str) -> Option<Self> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return (url.len() > "postgres://".len()).then(|| Self::Postgres(url.to_owned()));
+        }
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+        (!path.is_empty()).then(|| Self::Sqlite(PathBuf::from(path)))
+    }
+}
+
+/// Shows where the database is without its password, for messages and logs.
+impl fmt::Display for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sqlite(path) => write!(f, "{}", path.display()),
+            Self::Postgres(url) => {
+                let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+                match rest.split_once('@') {
+                    Some((credentials, host)) if credentials.contains(':') => {
+                        let user = credentials.split(':').next().unwrap_or_default();
+                        write!(f, "{scheme}://{user}:***@{host}")
+                    }
+                    _ => write!(f, "{url}"),
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Database({self})")
+    }
+}
+
 impl Settings {
-    /// The SQLite database file.
+    /// The SQLite database file of the data directory (used unless `database_url` says otherwise).
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("masthead.db")
     }
@@ -132,6 +184,18 @@ impl Settings {
         if data_dir.as_os_str().is_empty() {
             return Err(ConfigError::invalid("data_dir", "", Origin::Given("data_dir"), "it is empty"));
         }
+
+        let database = match pick(args.database_url, file.database_url, "database_url", from_file("database_url")) {
+            None => Database::Sqlite(data_dir.join("masthead.db")),
+            Some((text, origin)) => Database::parse(&text).ok_or_else(|| {
+                ConfigError::invalid(
+                    "database_url",
+                    &text,
+                    origin,
+                    "expected postgres://user@host:port/database or sqlite:FILE",
+                )
+            })?,
+        };
 
         let listen = pick(args.listen, file.listen, "listen", from_file("listen"));
         let listen = match listen {
@@ -267,6 +331,7 @@ impl Settings {
 
         Ok(Self {
             data_dir,
+            database,
             listen,
             site_name,
             site_url,
@@ -341,6 +406,7 @@ fn parse_http_url(text: &str) -> Option<String> {
 #[serde(deny_unknown_fields)]
 struct FileSettings {
     data_dir: Option<PathBuf>,
+    database_url: Option<String>,
     listen: Option<String>,
     site_name: Option<String>,
     site_url: Option<String>,

@@ -16,7 +16,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use masthead_storage::{ClaimedJob, StorageError, Store};
+use masthead_storage::{ClaimedJob, NewJob, StorageError, Store};
 use time::{Duration, OffsetDateTime};
 use tokio::sync::Notify;
 
@@ -59,7 +59,7 @@ impl<J: BackgroundJob> Handler for J {
 
 /// Queues a job of kind `J` to run as soon as a runner is free.
 pub async fn enqueue<J: BackgroundJob>(store: &dyn Store, wake: &Notify, payload: &str) -> Result<(), StorageError> {
-    store.enqueue_job(J::KIND, payload, OffsetDateTime::now_utc()).await?;
+    store.enqueue_job(&job::<J>(payload, OffsetDateTime::now_utc())).await?;
     wake.notify_one();
     Ok(())
 }
@@ -72,9 +72,15 @@ pub async fn enqueue_at<J: BackgroundJob>(
     payload: &str,
     run_after: OffsetDateTime,
 ) -> Result<(), StorageError> {
-    store.enqueue_job(J::KIND, payload, run_after).await?;
+    store.enqueue_job(&job::<J>(payload, run_after)).await?;
     wake.notify_one();
     Ok(())
+}
+
+/// A job of kind `J`, to be queued by the caller, for instance in the same
+/// transaction as the change that calls for it.
+pub fn job<J: BackgroundJob>(payload: &str, run_after: OffsetDateTime) -> NewJob {
+    NewJob { kind: J::KIND.to_owned(), payload: payload.to_owned(), run_after }
 }
 
 /// The wait before attempt `attempts + 1`: 1 s, 2 s, 4 s … capped at 10 minutes.
@@ -140,8 +146,13 @@ impl Runner {
             Some(handler) => handler.run(&job.payload).await,
             None => Err(JobError(format!("no handler for jobs of kind `{}`", job.kind))),
         };
-        if let Err(error) = self.settle(&job, outcome).await {
-            tracing::error!(job.id = job.id, %error, "cannot record the outcome of job {}: {error}", job.id);
+        match self.settle(&job, outcome).await {
+            Ok(()) => {}
+            // Another runner holds the job now and will settle it.
+            Err(error @ StorageError::LeaseLost { .. }) => tracing::warn!(job.id = job.id, %error, "{error}"),
+            Err(error) => {
+                tracing::error!(job.id = job.id, %error, "cannot record the outcome of job {}: {error}", job.id)
+            }
         }
         true
     }
@@ -150,16 +161,16 @@ impl Runner {
         match outcome {
             Ok(()) => {
                 tracing::debug!(job.id = job.id, job.kind = %job.kind, "job done");
-                self.store.finish_job(job.id).await
+                self.store.finish_job(job).await
             }
             Err(error) if job.attempts >= MAX_ATTEMPTS => {
                 tracing::error!(job.id = job.id, job.kind = %job.kind, %error, "job failed {} times, giving up: {error}", job.attempts);
-                self.store.give_up_job(job.id, &error.0).await
+                self.store.give_up_job(job, &error.0).await
             }
             Err(error) => {
                 let delay = retry_delay(job.attempts);
                 tracing::warn!(job.id = job.id, job.kind = %job.kind, %error, retry_in_s = delay.whole_seconds(), "job failed, will retry: {error}");
-                self.store.retry_job(job.id, OffsetDateTime::now_utc() + delay, &error.0).await
+                self.store.retry_job(job, OffsetDateTime::now_utc() + delay, &error.0).await
             }
         }
     }
@@ -212,7 +223,7 @@ mod tests {
         assert!(!runner.run_one().await, "it waits for its retry time");
         // Make the retry due now instead of waiting a second.
         let job = store.claim_job(OffsetDateTime::now_utc() + Duration::seconds(2), LEASE).await.unwrap().unwrap();
-        store.retry_job(job.id, OffsetDateTime::now_utc(), "moved").await.unwrap();
+        store.retry_job(&job, OffsetDateTime::now_utc(), "moved").await.unwrap();
         assert!(runner.run_one().await);
         assert_eq!(*done.lock().unwrap(), ["hello"]);
         assert!(!runner.run_one().await, "a finished job is gone");
@@ -223,7 +234,14 @@ mod tests {
         let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().await.unwrap());
         let wake = Arc::new(Notify::new());
         let runner = Runner::new(store.clone(), wake.clone());
-        store.enqueue_job("unknown-kind", "x", OffsetDateTime::now_utc()).await.unwrap();
+        store
+            .enqueue_job(&NewJob {
+                kind: "unknown-kind".into(),
+                payload: "x".into(),
+                run_after: OffsetDateTime::now_utc(),
+            })
+            .await
+            .unwrap();
         for attempt in 1..=MAX_ATTEMPTS {
             let job = store.claim_job(OffsetDateTime::now_utc() + Duration::days(1), LEASE).await.unwrap().unwrap();
             assert_eq!(job.attempts, attempt);

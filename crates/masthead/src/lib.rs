@@ -13,11 +13,12 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 
-use masthead_config::Settings;
+use masthead_config::{Database, Settings};
 use masthead_demo::DemoSite;
 use masthead_newsroom::Newsroom;
 use masthead_newsroom::jobs::{MakeImageVariants, PublishScheduled};
 use masthead_storage::Store;
+use masthead_storage_postgres::PostgresStore;
 use masthead_storage_sqlite::SqliteStore;
 use masthead_web::{AppState, WebConfig};
 use masthead_websub::PingHub;
@@ -31,7 +32,7 @@ const PAGE_CACHE_BYTES: usize = 128 * 1024 * 1024;
 /// A site ready to serve: its store, its routes and its background jobs.
 pub struct Site {
     /// The database, shared with the web layer.
-    pub store: Arc<SqliteStore>,
+    pub store: Arc<dyn Store>,
     router: axum::Router,
     jobs: masthead_jobs::Runner,
     /// Whether anyone can sign in to the newsroom yet.
@@ -48,15 +49,21 @@ pub struct Site {
 
 /// Opens the site's database for a command that works on the newsroom
 /// alone (such as `masthead user add`), without loading demo content.
-pub async fn open_newsroom(settings: &Settings) -> Result<(Arc<SqliteStore>, Newsroom), StartError> {
+pub async fn open_newsroom(settings: &Settings) -> Result<(Arc<dyn Store>, Newsroom), StartError> {
     prepare_data_dir(&settings.data_dir)?;
-    let database = settings.database_path();
-    let store = Arc::new(
-        SqliteStore::open(&database).await.map_err(|source| StartError::Database { path: database.clone(), source })?,
-    );
-    let shared: Arc<dyn Store> = store.clone();
-    let newsroom = Newsroom::new(shared, Arc::new(tokio::sync::Notify::new()), settings.media_dir());
+    let store = open_store(&settings.database).await?;
+    let newsroom = Newsroom::new(store.clone(), Arc::new(tokio::sync::Notify::new()), settings.media_dir());
     Ok((store, newsroom))
+}
+
+/// Opens (and migrates) the database `database` names, on whichever engine
+/// it names: the one place that chooses a storage backend.
+pub async fn open_store(database: &Database) -> Result<Arc<dyn Store>, StartError> {
+    let failed = |source| StartError::Database { database: database.to_string(), source };
+    Ok(match database {
+        Database::Sqlite(path) => Arc::new(SqliteStore::open(path).await.map_err(failed)?),
+        Database::Postgres(url) => Arc::new(PostgresStore::connect(url).await.map_err(failed)?),
+    })
 }
 
 /// Fills a site with generated articles (for benchmarks and load tests). A
@@ -68,22 +75,20 @@ pub async fn generate_site(
     progress: impl FnMut(usize, std::time::Duration),
 ) -> Result<masthead_demo::GenerateReport, StartError> {
     prepare_data_dir(&settings.data_dir)?;
-    let database = settings.database_path();
-    let store =
-        SqliteStore::open(&database).await.map_err(|source| StartError::Database { path: database.clone(), source })?;
-    let fail = |source| StartError::Database { path: database.clone(), source };
+    let store = open_store(&settings.database).await?;
+    let fail = |source| StartError::Database { database: settings.database.to_string(), source };
     let demo = DemoSite::parse()?;
     let now = time::OffsetDateTime::now_utc();
     if !store.is_initialised().await.map_err(fail)? {
         if settings.demo {
-            demo.load(&store, &settings.media_dir(), now).await?;
+            demo.load(store.as_ref(), &settings.media_dir(), now).await?;
         }
         store.mark_initialised().await.map_err(fail)?;
     }
     let report =
-        masthead_demo::generate(&store, &settings.media_dir(), &demo.media_files, options, now, progress).await?;
+        masthead_demo::generate(store.as_ref(), &settings.media_dir(), &demo.media_files, options, now, progress)
+            .await?;
     // A generated publication is analysed (its topics confirmed) and indexed now, not at the first start.
-    let store = Arc::new(store);
     let shared: Arc<dyn Store> = store.clone();
     let newsroom = Newsroom::new(shared.clone(), Arc::new(tokio::sync::Notify::new()), settings.media_dir());
     newsroom
@@ -110,14 +115,12 @@ fn analysis_progress(done: usize, generated: usize) {
 /// `address` is where the site is served, the public URL unless `site_url` says otherwise.
 pub async fn open_site(settings: &Settings, address: SocketAddr) -> Result<Site, StartError> {
     prepare_data_dir(&settings.data_dir)?;
-    let database = settings.database_path();
-    let store = Arc::new(
-        SqliteStore::open(&database).await.map_err(|source| StartError::Database { path: database.clone(), source })?,
-    );
+    let store = open_store(&settings.database).await?;
+    let database = settings.database.to_string();
     let site_url = settings.site_url.clone().unwrap_or_else(|| format!("http://{address}"));
     let wake = Arc::new(tokio::sync::Notify::new());
     let mut loaded_demo = false;
-    if !store.is_initialised().await.map_err(|source| StartError::Database { path: database.clone(), source })? {
+    if !store.is_initialised().await.map_err(|source| StartError::Database { database: database.clone(), source })? {
         if settings.demo {
             let demo = DemoSite::parse()?;
             let report = demo.load(store.as_ref(), &settings.media_dir(), time::OffsetDateTime::now_utc()).await?;
@@ -131,7 +134,7 @@ pub async fn open_site(settings: &Settings, address: SocketAddr) -> Result<Site,
                 for topic in pages.iter().flat_map(|page| masthead_web::feed_urls(&site_url, page)) {
                     masthead_jobs::enqueue::<PingHub>(store.as_ref(), &wake, &topic)
                         .await
-                        .map_err(|source| StartError::Database { path: database.clone(), source })?;
+                        .map_err(|source| StartError::Database { database: database.clone(), source })?;
                 }
             }
             tracing::info!(
@@ -142,7 +145,7 @@ pub async fn open_site(settings: &Settings, address: SocketAddr) -> Result<Site,
                 report.comments
             );
         }
-        store.mark_initialised().await.map_err(|source| StartError::Database { path: database.clone(), source })?;
+        store.mark_initialised().await.map_err(|source| StartError::Database { database: database.clone(), source })?;
     }
     let media_dir = settings.media_dir();
     std::fs::create_dir_all(&media_dir).map_err(|source| StartError::DataDir { path: media_dir.clone(), source })?;
@@ -194,7 +197,7 @@ pub async fn open_site(settings: &Settings, address: SocketAddr) -> Result<Site,
     let accounts = newsroom.has_accounts().await.map_err(|e| StartError::Newsroom(e.to_string()))?;
     let comments = masthead_comments::CommentDesk::open(shared.clone())
         .await
-        .map_err(|source| StartError::Database { path: database.clone(), source })?
+        .map_err(|source| StartError::Database { database: database.clone(), source })?
         .with_listener(cache.clone());
     let state = AppState::new(newsroom.clone(), comments, cache.clone(), search.clone(), config)?;
     let mut jobs = masthead_jobs::Runner::new(shared, wake)

@@ -18,8 +18,8 @@ pub enum StartError {
     },
     /// The database cannot be opened or brought up to date.
     Database {
-        /// The database file.
-        path: PathBuf,
+        /// The database file or server, as [`masthead_config::Database`] shows it.
+        database: String,
         /// The cause.
         source: StorageError,
     },
@@ -64,19 +64,17 @@ impl fmt::Display for StartError {
                  (or MASTHEAD_DATA_DIR), or make this one writable.",
                 path.display()
             ),
-            Self::Database { path, source: source @ StorageError::Corrupt(_) } => write!(
+            Self::Database { database, source: source @ StorageError::Corrupt(_) } => write!(
                 f,
-                "the database {} cannot be read: {source}. Restore it from a backup, or move it away \
-                 to start a new site in this data directory.",
-                path.display()
+                "the database {database} cannot be read: {source}. Restore it from a backup, or move it away \
+                 to start a new site in this data directory."
             ),
-            Self::Database { path, source: source @ StorageError::SchemaTooNew { .. } } => write!(
+            Self::Database { database, source: source @ StorageError::SchemaTooNew { .. } } => write!(
                 f,
-                "cannot open {}: {source}. Run that newer version of Masthead, or restore a backup \
-                 made by this one.",
-                path.display()
+                "cannot open {database}: {source}. Run that newer version of Masthead, or restore a backup \
+                 made by this one."
             ),
-            Self::Database { path, source } => write!(f, "cannot open the database {}: {source}", path.display()),
+            Self::Database { database, source } => write!(f, "cannot open the database {database}: {source}"),
             Self::Demo(error) => write!(f, "cannot load the demo publication: {error}"),
             Self::Templates(error) => {
                 write!(f, "{error}. Fix or remove that file in the data directory's templates/ folder.")

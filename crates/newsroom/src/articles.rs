@@ -173,10 +173,16 @@ impl Newsroom {
             Transition::ReturnToDraft if article.status == Status::Scheduled => None,
             _ => article.published_at,
         };
-        self.store.change_status(id, article.status, to, published_at, now).await?;
-        if let (Transition::Schedule, Some(at)) = (step, published_at) {
-            let payload = ScheduledPublication { article: id, at }.to_payload();
-            masthead_jobs::enqueue_at::<PublishScheduled>(self.store.as_ref(), &self.wake, &payload, at).await?;
+        // The job that will publish a scheduled article commits with the step itself.
+        let publication = match (step, published_at) {
+            (Transition::Schedule, Some(at)) => {
+                Some(masthead_jobs::job::<PublishScheduled>(&ScheduledPublication { article: id, at }.to_payload(), at))
+            }
+            _ => None,
+        };
+        self.store.change_status(id, article.status, to, published_at, now, publication.as_ref()).await?;
+        if publication.is_some() {
+            self.wake.notify_one();
         }
         let changed = self.load(id).await?;
         if to == Status::Published || article.status == Status::Published {
@@ -202,7 +208,7 @@ impl Newsroom {
         if due.at > now {
             return Err(NewsroomError::Conflict("not due yet".into()));
         }
-        self.store.change_status(due.article, Status::Scheduled, Status::Published, Some(due.at), now).await?;
+        self.store.change_status(due.article, Status::Scheduled, Status::Published, Some(due.at), now, None).await?;
         let published = self.load(due.article).await?;
         self.report_article(&published, None).await?;
         self.announce(&published).await?;

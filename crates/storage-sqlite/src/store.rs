@@ -10,7 +10,7 @@ use masthead_content::{
     Section, Slug, Status, Tag, Topic, TopicQuote, TopicState, User, UserId,
 };
 use masthead_storage::{
-    ArticleLocation, ArticleLookup, ClaimedJob, HeldComment, ImportedArticle, Listing, NewUser, NewsroomFilter,
+    ArticleLocation, ArticleLookup, ClaimedJob, HeldComment, ImportedArticle, Listing, NewJob, NewUser, NewsroomFilter,
     PageRequest, Paged, PublicationMonth, PublishedLink, RevisionSummary, Session, StorageError, StorageResult, Store,
 };
 use sqlx::migrate::Migrator;
@@ -71,11 +71,6 @@ impl SqliteStore {
     /// since its read began, which no amount of waiting can fix.
     async fn begin_write(&self) -> StorageResult<sqlx::Transaction<'static, Sqlite>> {
         self.pool.begin_with("BEGIN IMMEDIATE").await.map_err(database_error)
-    }
-
-    /// Closes every connection, checkpointing the write-ahead log.
-    pub async fn close(&self) {
-        self.pool.close().await;
     }
 
     async fn refuse_newer_schema(&self) -> StorageResult<()> {
@@ -293,6 +288,10 @@ fn listing_filter(listing: &Listing) -> (&'static str, Option<&str>) {
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
     async fn is_initialised(&self) -> StorageResult<bool> {
         sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM site_meta WHERE key = 'initialised_at')")
             .fetch_one(&self.pool)
@@ -832,15 +831,9 @@ impl Store for SqliteStore {
             .collect()
     }
 
-    async fn enqueue_job(&self, kind: &str, payload: &str, run_after: OffsetDateTime) -> StorageResult<i64> {
-        sqlx::query_scalar("INSERT INTO jobs (kind, payload, run_after, created_at) VALUES (?, ?, ?, ?) RETURNING id")
-            .bind(kind)
-            .bind(payload)
-            .bind(time_text::to_text(run_after))
-            .bind(time_text::to_text(OffsetDateTime::now_utc()))
-            .fetch_one(&self.pool)
-            .await
-            .map_err(database_error)
+    async fn enqueue_job(&self, job: &NewJob) -> StorageResult<i64> {
+        let mut connection = self.pool.acquire().await.map_err(database_error)?;
+        insert_job(&mut connection, job).await
     }
 
     async fn claim_job(&self, now: OffsetDateTime, lease: time::Duration) -> StorageResult<Option<ClaimedJob>> {
@@ -867,31 +860,38 @@ impl Store for SqliteStore {
         .transpose()
     }
 
-    async fn finish_job(&self, id: i64) -> StorageResult<()> {
-        sqlx::query("DELETE FROM jobs WHERE id = ?").bind(id).execute(&self.pool).await.map_err(database_error)?;
-        Ok(())
+    async fn finish_job(&self, job: &ClaimedJob) -> StorageResult<()> {
+        let done = sqlx::query("DELETE FROM jobs WHERE id = ? AND attempts = ?")
+            .bind(job.id)
+            .bind(i64::from(job.attempts))
+            .execute(&self.pool)
+            .await
+            .map_err(database_error)?;
+        held(job, done.rows_affected())
     }
 
-    async fn retry_job(&self, id: i64, run_after: OffsetDateTime, error: &str) -> StorageResult<()> {
-        sqlx::query("UPDATE jobs SET run_after = ?, last_error = ? WHERE id = ?")
+    async fn retry_job(&self, job: &ClaimedJob, run_after: OffsetDateTime, error: &str) -> StorageResult<()> {
+        let done = sqlx::query("UPDATE jobs SET run_after = ?, last_error = ? WHERE id = ? AND attempts = ?")
             .bind(time_text::to_text(run_after))
             .bind(error)
-            .bind(id)
+            .bind(job.id)
+            .bind(i64::from(job.attempts))
             .execute(&self.pool)
             .await
             .map_err(database_error)?;
-        Ok(())
+        held(job, done.rows_affected())
     }
 
-    async fn give_up_job(&self, id: i64, error: &str) -> StorageResult<()> {
-        sqlx::query("UPDATE jobs SET failed_at = ?, last_error = ? WHERE id = ?")
+    async fn give_up_job(&self, job: &ClaimedJob, error: &str) -> StorageResult<()> {
+        let done = sqlx::query("UPDATE jobs SET failed_at = ?, last_error = ? WHERE id = ? AND attempts = ?")
             .bind(time_text::to_text(OffsetDateTime::now_utc()))
             .bind(error)
-            .bind(id)
+            .bind(job.id)
+            .bind(i64::from(job.attempts))
             .execute(&self.pool)
             .await
             .map_err(database_error)?;
-        Ok(())
+        held(job, done.rows_affected())
     }
 
     async fn failed_jobs(&self) -> StorageResult<Vec<(String, String, String)>> {
@@ -1019,9 +1019,11 @@ impl Store for SqliteStore {
         }
         let section_id = section_id(&mut tx, &draft.section).await?;
         let next = revision + 1;
-        sqlx::query(
+        // Compare-and-set: the write holds only over the revision checked above.
+        let written = sqlx::query(
             "UPDATE articles SET slug = ?, headline = ?, standfirst = ?, body_source = ?, section_id = ?, \
-             lead_media_id = ?, embargo_until = ?, revision = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+             lead_media_id = ?, embargo_until = ?, revision = ?, updated_at = ?, version = version + 1 \
+             WHERE id = ? AND revision = ?",
         )
         .bind(draft.slug.as_str())
         .bind(draft.headline.as_str())
@@ -1033,9 +1035,13 @@ impl Store for SqliteStore {
         .bind(i64::from(next))
         .bind(time_text::to_text(at))
         .bind(&key)
+        .bind(i64::from(revision))
         .execute(&mut *tx)
         .await
         .map_err(|e| article_write_error(e, &draft.slug))?;
+        if written.rows_affected() != 1 {
+            return Err(StorageError::Stale { yours: expected_revision, current: revision + 1 });
+        }
         Self::set_bylines_and_tags(&mut tx, id, draft).await?;
         keep_revision(&mut tx, id, next, draft, saved_by, at).await?;
         tx.commit().await.map_err(database_error)?;
@@ -1049,7 +1055,9 @@ impl Store for SqliteStore {
         to: Status,
         published_at: Option<OffsetDateTime>,
         at: OffsetDateTime,
+        then: Option<&NewJob>,
     ) -> StorageResult<()> {
+        let mut tx = self.begin_write().await?;
         let changed = sqlx::query(
             "UPDATE articles SET status = ?, published_at = ?, updated_at = MAX(updated_at, ?), \
              version = version + 1 WHERE id = ? AND status = ?",
@@ -1059,12 +1067,16 @@ impl Store for SqliteStore {
         .bind(time_text::to_text(at))
         .bind(id.to_string())
         .bind(from.as_str())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(database_error)?;
         if changed.rows_affected() == 1 {
-            return Ok(());
+            if let Some(job) = then {
+                insert_job(&mut tx, job).await?;
+            }
+            return tx.commit().await.map_err(database_error);
         }
+        drop(tx);
         match self.article(id).await? {
             None => Err(StorageError::NotFound(format!("article {id}"))),
             Some(article) => Err(StorageError::Conflict(format!(
@@ -1979,6 +1991,22 @@ async fn section_id(tx: &mut sqlx::SqliteConnection, section: &Slug) -> StorageR
         .await
         .map_err(database_error)?
         .ok_or_else(|| StorageError::InvalidReference(format!("there is no section `{section}`")))
+}
+
+async fn insert_job(connection: &mut sqlx::SqliteConnection, job: &NewJob) -> StorageResult<i64> {
+    sqlx::query_scalar("INSERT INTO jobs (kind, payload, run_after, created_at) VALUES (?, ?, ?, ?) RETURNING id")
+        .bind(&job.kind)
+        .bind(&job.payload)
+        .bind(time_text::to_text(job.run_after))
+        .bind(time_text::to_text(OffsetDateTime::now_utc()))
+        .fetch_one(&mut *connection)
+        .await
+        .map_err(database_error)
+}
+
+/// Whether settling `job` touched its row: none means another runner claimed it since.
+fn held(job: &ClaimedJob, rows: u64) -> StorageResult<()> {
+    if rows == 1 { Ok(()) } else { Err(StorageError::LeaseLost { job: job.id }) }
 }
 
 fn article_write_error(error: sqlx::Error, slug: &Slug) -> StorageError {

@@ -1,10 +1,7 @@
 //! The storage conformance suite: what every [`Store`] backend must do,
 //! written once against the trait. Each backend's tests run every check on a
-//! fresh, empty store (see [`CHECKS`]).
+//! fresh, empty store (see [`conformance_tests!`](crate::conformance_tests)).
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "the suite is test code: a panic is a failed check")]
-
-use std::future::Future;
-use std::pin::Pin;
 
 use masthead_content::{
     ArticleDraft, ArticleId, Author, CommentStatus, Correction, Headline, NewArticle, NewComment, NewMedia, Section,
@@ -14,45 +11,65 @@ use time::{Duration, OffsetDateTime};
 
 use masthead_content::{ArticleQuote, ArticleTopic, Email, MediaVariant, Role, Topic, TopicKind, TopicState};
 
-use crate::{ArticleLookup, Listing, NewUser, NewsroomFilter, PageRequest, PublicationMonth, StorageError, Store};
+use crate::{
+    ArticleLookup, Listing, NewJob, NewUser, NewsroomFilter, PageRequest, PublicationMonth, StorageError, Store,
+};
 
-/// A check: an async function that panics when the store misbehaves.
-pub type Check = for<'a> fn(&'a dyn Store) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
-
-/// Every check, by name.
-pub const CHECKS: &[(&str, Check)] = &[
-    ("a_new_store_is_not_initialised_until_marked", |s| Box::pin(a_new_store_is_not_initialised_until_marked(s))),
-    ("taxonomy_is_saved_and_updated_by_slug", |s| Box::pin(taxonomy_is_saved_and_updated_by_slug(s))),
-    ("reserved_section_slugs_are_refused", |s| Box::pin(reserved_section_slugs_are_refused(s))),
-    ("a_published_article_round_trips", |s| Box::pin(a_published_article_round_trips(s))),
-    ("unknown_references_are_refused", |s| Box::pin(unknown_references_are_refused(s))),
-    ("a_slug_in_use_is_refused", |s| Box::pin(a_slug_in_use_is_refused(s))),
-    ("a_changed_slug_leaves_a_redirect", |s| Box::pin(a_changed_slug_leaves_a_redirect(s))),
-    ("unpublished_articles_stay_hidden", |s| Box::pin(unpublished_articles_stay_hidden(s))),
-    ("listings_filter_and_paginate_newest_first", |s| Box::pin(listings_filter_and_paginate_newest_first(s))),
-    ("published_links_cover_only_published_articles", |s| Box::pin(published_links_cover_only_published_articles(s))),
-    ("comments_show_approved_and_nest_one_level", |s| Box::pin(comments_show_approved_and_nest_one_level(s))),
-    ("a_correction_moves_the_update_time", |s| Box::pin(a_correction_moves_the_update_time(s))),
-    ("distribution_queries_cover_published_articles", |s| Box::pin(distribution_queries_cover_published_articles(s))),
-    ("the_job_queue_claims_each_due_job_once", |s| Box::pin(the_job_queue_claims_each_due_job_once(s))),
-    ("saves_keep_revisions_and_refuse_stale_ones", |s| Box::pin(saves_keep_revisions_and_refuse_stale_ones(s))),
-    ("status_changes_are_compare_and_set", |s| Box::pin(status_changes_are_compare_and_set(s))),
-    ("the_newsroom_list_filters_every_status", |s| Box::pin(the_newsroom_list_filters_every_status(s))),
-    ("accounts_sessions_and_tokens", |s| Box::pin(accounts_sessions_and_tokens(s))),
-    ("login_failures_are_counted_in_a_window", |s| Box::pin(login_failures_are_counted_in_a_window(s))),
-    ("media_variants_are_kept_with_their_image", |s| Box::pin(media_variants_are_kept_with_their_image(s))),
-    ("comment_moderation_queries", |s| Box::pin(comment_moderation_queries(s))),
-    ("a_bulk_import_stores_articles_and_comments", |s| Box::pin(a_bulk_import_stores_articles_and_comments(s))),
-    ("analyses_keep_editors_topic_decisions", |s| Box::pin(analyses_keep_editors_topic_decisions(s))),
-    ("topic_pages_list_confirmed_published_articles", |s| Box::pin(topic_pages_list_confirmed_published_articles(s))),
-    ("related_pins_keep_their_order", |s| Box::pin(related_pins_keep_their_order(s))),
-    ("versions_move_with_every_change_readers_can_see", |s| {
-        Box::pin(versions_move_with_every_change_readers_can_see(s))
-    }),
-    ("pictures_know_their_uploader_and_the_articles_showing_them", |s| {
-        Box::pin(pictures_know_their_uploader_and_the_articles_showing_them(s))
-    }),
-];
+/// Expands to one `#[tokio::test]` per check, so that one failure does not
+/// hide the others. `$open` is an async expression run once per test that
+/// gives a fresh, empty store and a guard kept alive until the test ends
+/// (a temporary directory or database schema):
+///
+/// ```ignore
+/// masthead_storage::conformance_tests!(fresh_store().await);
+/// ```
+#[macro_export]
+macro_rules! conformance_tests {
+    ($open:expr) => {
+        $crate::conformance_tests!(@each $open;
+            a_new_store_is_not_initialised_until_marked,
+            taxonomy_is_saved_and_updated_by_slug,
+            reserved_section_slugs_are_refused,
+            a_published_article_round_trips,
+            unknown_references_are_refused,
+            a_slug_in_use_is_refused,
+            a_changed_slug_leaves_a_redirect,
+            unpublished_articles_stay_hidden,
+            listings_filter_and_paginate_newest_first,
+            published_links_cover_only_published_articles,
+            comments_show_approved_and_nest_one_level,
+            a_correction_moves_the_update_time,
+            distribution_queries_cover_published_articles,
+            the_job_queue_claims_each_due_job_once,
+            saves_keep_revisions_and_refuse_stale_ones,
+            status_changes_are_compare_and_set,
+            the_newsroom_list_filters_every_status,
+            accounts_sessions_and_tokens,
+            login_failures_are_counted_in_a_window,
+            media_variants_are_kept_with_their_image,
+            comment_moderation_queries,
+            a_bulk_import_stores_articles_and_comments,
+            analyses_keep_editors_topic_decisions,
+            topic_pages_list_confirmed_published_articles,
+            related_pins_keep_their_order,
+            versions_move_with_every_change_readers_can_see,
+            pictures_know_their_uploader_and_the_articles_showing_them,
+            two_savers_of_the_same_revision_one_wins,
+            two_runners_run_each_due_job_once,
+            a_runner_whose_lease_ran_out_cannot_settle_its_job,
+            a_scheduled_step_and_its_job_commit_together,
+        );
+    };
+    (@each $open:expr; $($check:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $check() {
+                let (store, _guard) = $open;
+                $crate::conformance::$check(&store).await;
+            }
+        )*
+    };
+}
 
 fn slug(text: &str) -> Slug {
     Slug::parse(text).expect("test slugs are valid")
@@ -106,14 +123,16 @@ async fn found(store: &dyn Store, s: &str) -> masthead_content::Article {
     }
 }
 
-async fn a_new_store_is_not_initialised_until_marked(store: &dyn Store) {
+/// Check: a new store is not initialised until marked.
+pub async fn a_new_store_is_not_initialised_until_marked(store: &dyn Store) {
     assert!(!store.is_initialised().await.unwrap());
     store.mark_initialised().await.unwrap();
     store.mark_initialised().await.unwrap();
     assert!(store.is_initialised().await.unwrap());
 }
 
-async fn taxonomy_is_saved_and_updated_by_slug(store: &dyn Store) {
+/// Check: taxonomy is saved and updated by slug.
+pub async fn taxonomy_is_saved_and_updated_by_slug(store: &dyn Store) {
     seed_taxonomy(store).await;
     let renamed = Section { slug: slug("world"), name: "World News".into(), description: "Renamed".into() };
     store.save_section(&renamed, 0).await.unwrap();
@@ -125,12 +144,14 @@ async fn taxonomy_is_saved_and_updated_by_slug(store: &dyn Store) {
     assert_eq!(store.tag(&slug("missing")).await.unwrap(), None);
 }
 
-async fn reserved_section_slugs_are_refused(store: &dyn Store) {
+/// Check: reserved section slugs are refused.
+pub async fn reserved_section_slugs_are_refused(store: &dyn Store) {
     let section = Section { slug: slug("tag"), name: "Tag".into(), description: String::new() };
     assert!(matches!(store.save_section(&section, 0).await, Err(StorageError::Conflict(_))));
 }
 
-async fn a_published_article_round_trips(store: &dyn Store) {
+/// Check: a published article round trips.
+pub async fn a_published_article_round_trips(store: &dyn Store) {
     seed_taxonomy(store).await;
     let media = store
         .add_media(NewMedia {
@@ -175,7 +196,8 @@ async fn a_published_article_round_trips(store: &dyn Store) {
     assert!(matches!(store.add_media(duplicate).await, Err(StorageError::Conflict(_))));
 }
 
-async fn unknown_references_are_refused(store: &dyn Store) {
+/// Check: unknown references are refused.
+pub async fn unknown_references_are_refused(store: &dyn Store) {
     seed_taxonomy(store).await;
     let mut no_section = article("a", "sport", 1);
     no_section.draft.section = slug("sport");
@@ -194,13 +216,15 @@ async fn unknown_references_are_refused(store: &dyn Store) {
     assert_eq!(all.total, 0);
 }
 
-async fn a_slug_in_use_is_refused(store: &dyn Store) {
+/// Check: a slug in use is refused.
+pub async fn a_slug_in_use_is_refused(store: &dyn Store) {
     seed_taxonomy(store).await;
     create(store, article("same", "world", 1)).await;
     assert!(matches!(store.create_article(article("same", "business", 2)).await, Err(StorageError::Conflict(_))));
 }
 
-async fn a_changed_slug_leaves_a_redirect(store: &dyn Store) {
+/// Check: a changed slug leaves a redirect.
+pub async fn a_changed_slug_leaves_a_redirect(store: &dyn Store) {
     seed_taxonomy(store).await;
     let id = create(store, article("old-name", "world", 1)).await;
     store.change_slug(id, &slug("new-name")).await.unwrap();
@@ -228,7 +252,8 @@ async fn a_changed_slug_leaves_a_redirect(store: &dyn Store) {
     assert_eq!((links[0].named.as_str(), links[0].slug.as_str()), ("new-name", "old-name"));
 }
 
-async fn unpublished_articles_stay_hidden(store: &dyn Store) {
+/// Check: unpublished articles stay hidden.
+pub async fn unpublished_articles_stay_hidden(store: &dyn Store) {
     seed_taxonomy(store).await;
     for (s, status) in [("draft", Status::Draft), ("review", Status::InReview), ("gone", Status::Unpublished)] {
         let mut new = article(s, "world", 1);
@@ -240,7 +265,8 @@ async fn unpublished_articles_stay_hidden(store: &dyn Store) {
     assert!(all.items.is_empty());
 }
 
-async fn listings_filter_and_paginate_newest_first(store: &dyn Store) {
+/// Check: listings filter and paginate newest first.
+pub async fn listings_filter_and_paginate_newest_first(store: &dyn Store) {
     seed_taxonomy(store).await;
     for (i, section) in ["world", "business", "world", "world", "business"].iter().enumerate() {
         let mut new = article(&format!("story-{i}"), section, 10 - i as i64);
@@ -267,7 +293,8 @@ async fn listings_filter_and_paginate_newest_first(store: &dyn Store) {
     assert_eq!(nobody.total, 0);
 }
 
-async fn published_links_cover_only_published_articles(store: &dyn Store) {
+/// Check: published links cover only published articles.
+pub async fn published_links_cover_only_published_articles(store: &dyn Store) {
     seed_taxonomy(store).await;
     create(store, article("live", "business", 1)).await;
     let mut draft = article("draft", "world", 1);
@@ -280,7 +307,8 @@ async fn published_links_cover_only_published_articles(store: &dyn Store) {
     assert!(store.published_links(&[]).await.unwrap().is_empty());
 }
 
-async fn comments_show_approved_and_nest_one_level(store: &dyn Store) {
+/// Check: comments show approved and nest one level.
+pub async fn comments_show_approved_and_nest_one_level(store: &dyn Store) {
     seed_taxonomy(store).await;
     let id = create(store, article("talk", "world", 5)).await;
     let now = OffsetDateTime::now_utc();
@@ -314,7 +342,8 @@ async fn comments_show_approved_and_nest_one_level(store: &dyn Store) {
     assert!(store.add_comment(elsewhere).await.is_err());
 }
 
-async fn a_correction_moves_the_update_time(store: &dyn Store) {
+/// Check: a correction moves the update time.
+pub async fn a_correction_moves_the_update_time(store: &dyn Store) {
     seed_taxonomy(store).await;
     let id = create(store, article("fixed", "world", 48)).await;
     let issued_at = OffsetDateTime::now_utc() - Duration::hours(1);
@@ -327,7 +356,8 @@ async fn a_correction_moves_the_update_time(store: &dyn Store) {
     assert!(matches!(missing, Err(StorageError::NotFound(_))));
 }
 
-async fn distribution_queries_cover_published_articles(store: &dyn Store) {
+/// Check: distribution queries cover published articles.
+pub async fn distribution_queries_cover_published_articles(store: &dyn Store) {
     seed_taxonomy(store).await;
     let mut old = article("last-year", "world", 24 * 400);
     old.draft.tags = vec![slug("energy")];
@@ -363,12 +393,13 @@ async fn distribution_queries_cover_published_articles(store: &dyn Store) {
     assert_eq!(since.iter().map(|a| a.slug.as_str()).collect::<Vec<_>>(), ["today", "yesterday"]);
 }
 
-async fn the_job_queue_claims_each_due_job_once(store: &dyn Store) {
+/// Check: the job queue claims each due job once.
+pub async fn the_job_queue_claims_each_due_job_once(store: &dyn Store) {
     let now = OffsetDateTime::now_utc();
     let lease = Duration::minutes(5);
-    let later = store.enqueue_job("ping", "later", now + Duration::hours(1)).await.unwrap();
-    let first = store.enqueue_job("ping", "first", now - Duration::seconds(2)).await.unwrap();
-    let second = store.enqueue_job("ping", "second", now - Duration::seconds(1)).await.unwrap();
+    let later = store.enqueue_job(&ping("later", now + Duration::hours(1))).await.unwrap();
+    let first = store.enqueue_job(&ping("first", now - Duration::seconds(2))).await.unwrap();
+    let second = store.enqueue_job(&ping("second", now - Duration::seconds(1))).await.unwrap();
     assert!(later != first && first != second);
 
     let claimed = store.claim_job(now, lease).await.unwrap().expect("a due job");
@@ -377,8 +408,8 @@ async fn the_job_queue_claims_each_due_job_once(store: &dyn Store) {
     assert_eq!(next.id, second, "a claimed job is not handed out twice");
     assert_eq!(store.claim_job(now, lease).await.unwrap(), None, "nothing else is due");
 
-    store.finish_job(first).await.unwrap();
-    store.retry_job(second, now + Duration::seconds(10), "hub answered 503").await.unwrap();
+    store.finish_job(&claimed).await.unwrap();
+    store.retry_job(&next, now + Duration::seconds(10), "hub answered 503").await.unwrap();
     assert_eq!(store.claim_job(now, lease).await.unwrap(), None);
     let retried = store.claim_job(now + Duration::seconds(11), lease).await.unwrap().expect("due again");
     assert_eq!((retried.id, retried.attempts), (second, 2));
@@ -387,7 +418,7 @@ async fn the_job_queue_claims_each_due_job_once(store: &dyn Store) {
     assert_eq!(store.claim_job(now + Duration::seconds(12), lease).await.unwrap().map(|j| j.id), None);
     let reclaimed = store.claim_job(now + Duration::minutes(10), lease).await.unwrap().expect("lease over");
     assert_eq!(reclaimed.id, second);
-    store.give_up_job(second, "gave up").await.unwrap();
+    store.give_up_job(&reclaimed, "gave up").await.unwrap();
     assert_eq!(store.failed_jobs().await.unwrap(), [("ping".to_owned(), "second".to_owned(), "gave up".to_owned())]);
     assert_eq!(
         store.claim_job(now + Duration::hours(2), lease).await.unwrap().map(|j| j.payload),
@@ -395,7 +426,8 @@ async fn the_job_queue_claims_each_due_job_once(store: &dyn Store) {
     );
 }
 
-async fn saves_keep_revisions_and_refuse_stale_ones(store: &dyn Store) {
+/// Check: saves keep revisions and refuse stale ones.
+pub async fn saves_keep_revisions_and_refuse_stale_ones(store: &dyn Store) {
     seed_taxonomy(store).await;
     let id = create(store, article("draft-one", "world", 1)).await;
     let stored = store.article(id).await.unwrap().expect("article exists");
@@ -427,25 +459,27 @@ async fn saves_keep_revisions_and_refuse_stale_ones(store: &dyn Store) {
     assert!(store.slug_is_free(&slug("never-used")).await.unwrap());
 }
 
-async fn status_changes_are_compare_and_set(store: &dyn Store) {
+/// Check: status changes are compare and set.
+pub async fn status_changes_are_compare_and_set(store: &dyn Store) {
     seed_taxonomy(store).await;
     let mut new = article("pending", "world", 1);
     new.status = Status::Draft;
     new.published_at = None;
     let id = create(store, new).await;
     let now = OffsetDateTime::now_utc();
-    store.change_status(id, Status::Draft, Status::InReview, None, now).await.unwrap();
+    store.change_status(id, Status::Draft, Status::InReview, None, now, None).await.unwrap();
     assert!(matches!(
-        store.change_status(id, Status::Draft, Status::Published, Some(now), now).await,
+        store.change_status(id, Status::Draft, Status::Published, Some(now), now, None).await,
         Err(StorageError::Conflict(_))
     ));
-    store.change_status(id, Status::InReview, Status::Published, Some(now), now).await.unwrap();
+    store.change_status(id, Status::InReview, Status::Published, Some(now), now, None).await.unwrap();
     let published = found(store, "pending").await;
     assert_eq!(published.status, Status::Published);
     assert_eq!(published.published_at.map(|t| t.unix_timestamp()), Some(now.unix_timestamp()));
 }
 
-async fn the_newsroom_list_filters_every_status(store: &dyn Store) {
+/// Check: the newsroom list filters every status.
+pub async fn the_newsroom_list_filters_every_status(store: &dyn Store) {
     seed_taxonomy(store).await;
     let mut draft = article("a-draft-about-gas", "business", 1);
     draft.status = Status::Draft;
@@ -466,7 +500,8 @@ async fn the_newsroom_list_filters_every_status(store: &dyn Store) {
     assert_eq!(store.newsroom_articles(&section, PageRequest::new(1, 10)).await.unwrap().total, 1);
 }
 
-async fn accounts_sessions_and_tokens(store: &dyn Store) {
+/// Check: accounts sessions and tokens.
+pub async fn accounts_sessions_and_tokens(store: &dyn Store) {
     seed_taxonomy(store).await;
     let email = Email::parse("ann@example.org").unwrap();
     let new_user = || NewUser {
@@ -498,7 +533,8 @@ async fn accounts_sessions_and_tokens(store: &dyn Store) {
     assert!(store.api_token_user("token-hash").await.unwrap().is_none());
 }
 
-async fn login_failures_are_counted_in_a_window(store: &dyn Store) {
+/// Check: login failures are counted in a window.
+pub async fn login_failures_are_counted_in_a_window(store: &dyn Store) {
     let now = OffsetDateTime::now_utc();
     for minutes in [30, 10, 5] {
         store.record_login_failure("email:a@b.org", now - Duration::minutes(minutes)).await.unwrap();
@@ -512,7 +548,8 @@ async fn login_failures_are_counted_in_a_window(store: &dyn Store) {
     assert_eq!(store.login_failures("email:other@b.org", now - Duration::hours(1)).await.unwrap().0, 1);
 }
 
-async fn media_variants_are_kept_with_their_image(store: &dyn Store) {
+/// Check: media variants are kept with their image.
+pub async fn media_variants_are_kept_with_their_image(store: &dyn Store) {
     let media = store
         .add_media(NewMedia {
             file_name: "photo.jpg".into(),
@@ -544,7 +581,8 @@ async fn media_variants_are_kept_with_their_image(store: &dyn Store) {
     assert!(store.add_media_variants(media.id, &[bad]).await.is_err());
 }
 
-async fn comment_moderation_queries(store: &dyn Store) {
+/// Check: comment moderation queries.
+pub async fn comment_moderation_queries(store: &dyn Store) {
     seed_taxonomy(store).await;
     let id = create(store, article("debate", "world", 5)).await;
     let now = OffsetDateTime::now_utc();
@@ -594,7 +632,8 @@ async fn comment_moderation_queries(store: &dyn Store) {
     assert_eq!(store.site_setting("comment_moderation").await.unwrap().as_deref(), Some("publish"));
 }
 
-async fn a_bulk_import_stores_articles_and_comments(store: &dyn Store) {
+/// Check: a bulk import stores articles and comments.
+pub async fn a_bulk_import_stores_articles_and_comments(store: &dyn Store) {
     seed_taxonomy(store).await;
     let now = OffsetDateTime::now_utc();
     let batch: Vec<crate::ImportedArticle> = (0..5)
@@ -631,7 +670,8 @@ fn suggested(slug_text: &str, name: &str, kind: TopicKind, salience: f64) -> Art
     }
 }
 
-async fn analyses_keep_editors_topic_decisions(store: &dyn Store) {
+/// Check: analyses keep editors topic decisions.
+pub async fn analyses_keep_editors_topic_decisions(store: &dyn Store) {
     seed_taxonomy(store).await;
     let id = create(store, article("analysed", "world", 1)).await;
     assert_eq!(store.articles_needing_analysis(10).await.unwrap(), vec![id], "a new article awaits analysis");
@@ -669,7 +709,8 @@ async fn analyses_keep_editors_topic_decisions(store: &dyn Store) {
     assert!(added.iter().any(|t| t.topic.slug.as_str() == "peace-desk" && t.state == TopicState::Confirmed));
 }
 
-async fn topic_pages_list_confirmed_published_articles(store: &dyn Store) {
+/// Check: topic pages list confirmed published articles.
+pub async fn topic_pages_list_confirmed_published_articles(store: &dyn Store) {
     seed_taxonomy(store).await;
     let published = create(store, article("on-topic", "world", 2)).await;
     let mut draft = article("draft-on-topic", "world", 1);
@@ -700,7 +741,8 @@ async fn topic_pages_list_confirmed_published_articles(store: &dyn Store) {
     assert_eq!(store.published_article_ids().await.unwrap(), vec![published]);
 }
 
-async fn related_pins_keep_their_order(store: &dyn Store) {
+/// Check: related pins keep their order.
+pub async fn related_pins_keep_their_order(store: &dyn Store) {
     seed_taxonomy(store).await;
     let a = create(store, article("pin-a", "world", 3)).await;
     let b = create(store, article("pin-b", "world", 2)).await;
@@ -714,7 +756,8 @@ async fn related_pins_keep_their_order(store: &dyn Store) {
     assert_eq!(store.related_pins(a).await.unwrap(), vec![b], "a refused change leaves the pins as they were");
 }
 
-async fn versions_move_with_every_change_readers_can_see(store: &dyn Store) {
+/// Check: versions move with every change readers can see.
+pub async fn versions_move_with_every_change_readers_can_see(store: &dyn Store) {
     seed_taxonomy(store).await;
     let id = create(store, article("versioned", "world", 1)).await;
     let first = version_of(store, id).await;
@@ -742,12 +785,13 @@ async fn versions_move_with_every_change_readers_can_see(store: &dyn Store) {
     store.save_analysis(id, revision + 1, &[], &[]).await.unwrap();
     moved(version_of(store, id).await, "an analysis");
     let now = OffsetDateTime::now_utc();
-    store.change_status(id, Status::Published, Status::Unpublished, Some(now), now).await.unwrap();
+    store.change_status(id, Status::Published, Status::Unpublished, Some(now), now, None).await.unwrap();
     moved(version_of(store, id).await, "unpublishing");
     assert!(store.published_versions().await.unwrap().is_empty(), "an unpublished article is not listed");
 }
 
-async fn pictures_know_their_uploader_and_the_articles_showing_them(store: &dyn Store) {
+/// Check: pictures know their uploader and the articles showing them.
+pub async fn pictures_know_their_uploader_and_the_articles_showing_them(store: &dyn Store) {
     seed_taxonomy(store).await;
     let user = store
         .add_user(NewUser {
@@ -796,4 +840,105 @@ async fn pictures_know_their_uploader_and_the_articles_showing_them(store: &dyn 
 
 async fn version_of(store: &dyn Store, id: ArticleId) -> u64 {
     store.article(id).await.unwrap().expect("the article exists").version
+}
+
+fn ping(payload: &str, run_after: OffsetDateTime) -> NewJob {
+    NewJob { kind: "ping".into(), payload: payload.into(), run_after }
+}
+
+/// Check: of two writers saving over the same revision at the same moment,
+/// exactly one wins and the other is told it is stale; twenty rounds.
+pub async fn two_savers_of_the_same_revision_one_wins(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    let id = create(store, article("contested", "world", 1)).await;
+    let base = store.article(id).await.unwrap().expect("article exists").draft();
+    let now = OffsetDateTime::now_utc();
+    for round in 1..=20_u32 {
+        let mut ours = base.clone();
+        ours.body_source = format!("Ours, round {round}.");
+        let mut theirs = base.clone();
+        theirs.body_source = format!("Theirs, round {round}.");
+        let (a, b) = tokio::join!(
+            store.save_article(id, round, &ours, "Ann Lee", now),
+            store.save_article(id, round, &theirs, "Bo Chen", now)
+        );
+        let (winner, loser) = match (a, b) {
+            (Ok(next), Err(stale)) => ((next, ours), stale),
+            (Err(stale), Ok(next)) => ((next, theirs), stale),
+            other => panic!("round {round}: exactly one save must win, got {other:?}"),
+        };
+        assert_eq!(winner.0, round + 1, "round {round}");
+        assert!(
+            matches!(loser, StorageError::Stale { yours, .. } if yours == round),
+            "round {round}: the loser is told it is stale, got {loser:?}"
+        );
+        let saved = store.article(id).await.unwrap().unwrap();
+        assert_eq!((saved.revision, saved.body_source), (round + 1, winner.1.body_source), "round {round}");
+    }
+    assert_eq!(store.revisions(id).await.unwrap().len(), 21, "one revision per winning save, plus the first");
+}
+
+/// Check: two job runners taking jobs at the same time from many due jobs
+/// run each exactly once.
+pub async fn two_runners_run_each_due_job_once(store: &dyn Store) {
+    let now = OffsetDateTime::now_utc();
+    let mut queued = Vec::new();
+    for n in 0..60 {
+        queued.push(store.enqueue_job(&ping(&format!("job {n}"), now - Duration::seconds(1))).await.unwrap());
+    }
+    let runner = || async {
+        let mut ran = Vec::new();
+        while let Some(job) = store.claim_job(now, Duration::minutes(5)).await.unwrap() {
+            store.finish_job(&job).await.unwrap();
+            ran.push(job.id);
+        }
+        ran
+    };
+    let (first, second) = tokio::join!(runner(), runner());
+    let mut all = [first, second].concat();
+    all.sort_unstable();
+    queued.sort_unstable();
+    assert_eq!(all, queued, "every job ran, and none twice");
+    assert_eq!(store.claim_job(now + Duration::hours(1), Duration::minutes(5)).await.unwrap(), None);
+}
+
+/// Check: a runner whose lease ran out cannot finish, retry or give up the
+/// job another runner claimed since; the new holder can.
+pub async fn a_runner_whose_lease_ran_out_cannot_settle_its_job(store: &dyn Store) {
+    let now = OffsetDateTime::now_utc();
+    let lease = Duration::minutes(5);
+    let id = store.enqueue_job(&ping("slow", now - Duration::seconds(1))).await.unwrap();
+    let stalled = store.claim_job(now, lease).await.unwrap().expect("due");
+    let holder = store.claim_job(now + lease + Duration::seconds(1), lease).await.unwrap().expect("lease over");
+    assert_eq!((holder.id, holder.attempts), (id, 2));
+    for refused in [
+        store.finish_job(&stalled).await,
+        store.retry_job(&stalled, now, "too late").await,
+        store.give_up_job(&stalled, "too late").await,
+    ] {
+        assert!(matches!(refused, Err(StorageError::LeaseLost { job }) if job == id), "{refused:?}");
+    }
+    assert!(store.failed_jobs().await.unwrap().is_empty(), "the stalled runner changed nothing");
+    store.finish_job(&holder).await.unwrap();
+    assert_eq!(store.claim_job(now + Duration::hours(1), lease).await.unwrap(), None, "the holder finished it");
+}
+
+/// Check: a workflow step and the job it calls for commit together, and a
+/// refused step queues nothing.
+pub async fn a_scheduled_step_and_its_job_commit_together(store: &dyn Store) {
+    seed_taxonomy(store).await;
+    let mut new = article("for-tomorrow", "world", 1);
+    new.status = Status::InReview;
+    new.published_at = None;
+    let id = create(store, new).await;
+    let now = OffsetDateTime::now_utc();
+    let at = now + Duration::hours(1);
+    let job = NewJob { kind: "publish-scheduled".into(), payload: id.to_string(), run_after: at };
+    let refused = store.change_status(id, Status::Draft, Status::Scheduled, Some(at), now, Some(&job)).await;
+    assert!(matches!(refused, Err(StorageError::Conflict(_))), "{refused:?}");
+    assert_eq!(store.claim_job(at, Duration::minutes(5)).await.unwrap(), None, "a refused step queues nothing");
+    store.change_status(id, Status::InReview, Status::Scheduled, Some(at), now, Some(&job)).await.unwrap();
+    assert_eq!(store.claim_job(now, Duration::minutes(5)).await.unwrap(), None, "not due before its time");
+    let claimed = store.claim_job(at, Duration::minutes(5)).await.unwrap().expect("queued with the step");
+    assert_eq!((claimed.kind.as_str(), claimed.payload), ("publish-scheduled", id.to_string()));
 }

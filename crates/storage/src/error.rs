@@ -17,6 +17,13 @@ pub enum StorageError {
         /// The article's current revision.
         current: u32,
     },
+    /// A job runner settling a job it no longer holds: its lease ran out and
+    /// another runner claimed the job since.
+    #[error("job {job} is no longer held by this runner: its lease ran out and it was claimed again")]
+    LeaseLost {
+        /// The job's queue id.
+        job: i64,
+    },
     /// The input refers to something that does not exist (an unknown section or author).
     #[error("{0}")]
     InvalidReference(String),

@@ -22,7 +22,7 @@ mod query;
 
 pub use error::StorageError;
 pub use query::{
-    ArticleLocation, ArticleLookup, ClaimedJob, HeldComment, ImportedArticle, Listing, NewUser, NewsroomFilter,
+    ArticleLocation, ArticleLookup, ClaimedJob, HeldComment, ImportedArticle, Listing, NewJob, NewUser, NewsroomFilter,
     PageRequest, Paged, PublicationMonth, PublishedLink, RevisionSummary, Session,
 };
 
@@ -32,6 +32,10 @@ pub type StorageResult<T> = Result<T, StorageError>;
 /// Everything Masthead keeps in its database.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
+    /// Closes the store's connections once the work in progress is done;
+    /// SQLite also checkpoints its write-ahead log into the database file.
+    async fn close(&self);
+
     /// Whether the site has been set up (the first start has happened).
     async fn is_initialised(&self) -> StorageResult<bool>;
     /// Records that the first start has happened, so demo content is never loaded twice.
@@ -88,16 +92,21 @@ pub trait Store: Send + Sync + 'static {
     async fn published_links(&self, slugs: &[Slug]) -> StorageResult<Vec<PublishedLink>>;
 
     /// Queues a background job to run at or after `run_after`.
-    async fn enqueue_job(&self, kind: &str, payload: &str, run_after: time::OffsetDateTime) -> StorageResult<i64>;
+    async fn enqueue_job(&self, job: &NewJob) -> StorageResult<i64>;
     /// Takes the oldest due job, leasing it until `now + lease`: if it is
     /// neither finished nor retried by then, it becomes due again.
     async fn claim_job(&self, now: time::OffsetDateTime, lease: time::Duration) -> StorageResult<Option<ClaimedJob>>;
     /// Removes a job that ran successfully.
-    async fn finish_job(&self, id: i64) -> StorageResult<()>;
+    ///
+    /// Each of the three ways of settling a job holds only while the
+    /// runner's claim does: when its lease ran out and another runner claimed
+    /// the job since, the call is refused with [`StorageError::LeaseLost`]
+    /// and the job is left to its new holder.
+    async fn finish_job(&self, job: &ClaimedJob) -> StorageResult<()>;
     /// Puts a failed job back to run again at `run_after`, keeping the error.
-    async fn retry_job(&self, id: i64, run_after: time::OffsetDateTime, error: &str) -> StorageResult<()>;
+    async fn retry_job(&self, job: &ClaimedJob, run_after: time::OffsetDateTime, error: &str) -> StorageResult<()>;
     /// Stops retrying a job that ran out of attempts, keeping its error for operators.
-    async fn give_up_job(&self, id: i64, error: &str) -> StorageResult<()>;
+    async fn give_up_job(&self, job: &ClaimedJob, error: &str) -> StorageResult<()>;
     /// Jobs that ran out of attempts: kind, payload and last error.
     async fn failed_jobs(&self) -> StorageResult<Vec<(String, String, String)>>;
 
@@ -117,8 +126,10 @@ pub trait Store: Send + Sync + 'static {
         page: PageRequest,
     ) -> StorageResult<Paged<ArticleSummary>>;
     /// Saves new fields over revision `expected_revision` and keeps them as the
-    /// next revision, which it returns. Refused with [`StorageError::Stale`]
-    /// when someone saved a newer revision meanwhile. A published article's
+    /// next revision, which it returns. The revision check and the write are
+    /// one compare-and-set: of several writers who started from the same
+    /// revision exactly one succeeds, and the others are refused with
+    /// [`StorageError::Stale`]. A published article's
     /// old slug keeps answering as a redirect.
     async fn save_article(
         &self,
@@ -128,7 +139,9 @@ pub trait Store: Send + Sync + 'static {
         saved_by: &str,
         at: OffsetDateTime,
     ) -> StorageResult<u32>;
-    /// Moves an article from status `from` to `to`, setting its publish time.
+    /// Moves an article from status `from` to `to`, setting its publish time,
+    /// and queues `then` (such as the job that publishes a scheduled
+    /// article) in the same transaction: either both are kept or neither.
     /// Refused with [`StorageError::Conflict`] when its status is no longer `from`.
     async fn change_status(
         &self,
@@ -137,6 +150,7 @@ pub trait Store: Send + Sync + 'static {
         to: Status,
         published_at: Option<OffsetDateTime>,
         at: OffsetDateTime,
+        then: Option<&NewJob>,
     ) -> StorageResult<()>;
     /// An article's saved revisions, newest first.
     async fn revisions(&self, id: ArticleId) -> StorageResult<Vec<RevisionSummary>>;

@@ -141,8 +141,21 @@ pub struct ClaimedJob {
     pub kind: String,
     /// The handler's input.
     pub payload: String,
-    /// Times it has been claimed, this time included.
+    /// Times it has been claimed, this time included. Every claim counts
+    /// one more, so `(id, attempts)` names this claim alone: it is the
+    /// fencing token that settling the job checks.
     pub attempts: u32,
+}
+
+/// A background job to queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewJob {
+    /// The name of the job handler that runs it.
+    pub kind: String,
+    /// The handler's input.
+    pub payload: String,
+    /// The earliest time it may run.
+    pub run_after: time::OffsetDateTime,
 }
 
 #[cfg(test)]

@@ -118,6 +118,7 @@ mod tests {
 
     use axum::body::to_bytes;
     use axum::http::Request;
+    use masthead_storage::Store as _;
     use masthead_storage_sqlite::SqliteStore;
     use tower::ServiceExt;
 

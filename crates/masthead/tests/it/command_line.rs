@@ -140,7 +140,8 @@ async fn a_database_from_a_newer_version_exits_1_saying_so() {
     let data = dir.path().join("data");
     std::fs::create_dir(&data).unwrap();
     let path = data.join("masthead.db");
-    masthead_storage_sqlite::SqliteStore::open(&path).await.unwrap().close().await;
+    let store = masthead_storage_sqlite::SqliteStore::open(&path).await.unwrap();
+    masthead_storage::Store::close(&store).await;
     let pool = sqlx::SqlitePool::connect(&format!("sqlite:{}", path.display())).await.unwrap();
     sqlx::query(
         "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \

@@ -6,7 +6,6 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use masthead_content::Role;
-use masthead_storage::Store as _;
 use reqwest::{Method, StatusCode};
 use scraper::Html;
 use serde_json::json;
@@ -264,6 +263,7 @@ async fn comments_close_by_an_editors_choice_and_after_the_configured_days() {
             masthead_content::Status::Published,
             Some(old),
             old,
+            None,
         )
         .await
         .unwrap();

@@ -3,7 +3,7 @@
 //! in `tests/consumers/`.
 
 use masthead_content::Slug;
-use masthead_storage::{ArticleLookup, Store};
+use masthead_storage::ArticleLookup;
 use reqwest::StatusCode;
 
 use crate::support::{TestApp, css, hrefs};

@@ -7,7 +7,6 @@
 use std::collections::HashMap;
 
 use masthead_content::Role;
-use masthead_storage::Store as _;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use masthead_storage::{Listing, PageRequest, Store};
+use masthead_storage::{Listing, PageRequest};
 
 use crate::support::TestApp;
 

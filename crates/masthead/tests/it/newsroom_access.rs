@@ -3,7 +3,6 @@
 //! their CSRF token, and sign-ins are throttled.
 
 use masthead_content::{Action, Role};
-use masthead_storage::Store as _;
 use masthead_web::{Access, AdminRoute, admin_routes};
 use reqwest::{Method, StatusCode};
 use serde_json::json;

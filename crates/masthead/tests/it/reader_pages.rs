@@ -1,7 +1,7 @@
 //! Home, section, tag and author pages, pagination, redirects and errors.
 
 use masthead_content::Slug;
-use masthead_storage::{ArticleLookup, Store};
+use masthead_storage::ArticleLookup;
 use reqwest::StatusCode;
 
 use crate::support::{TestApp, css, hrefs, texts};

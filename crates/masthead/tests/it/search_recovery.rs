@@ -7,7 +7,7 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use masthead_content::{ArticleId, Status};
-use masthead_storage::{Listing, PageRequest, Store};
+use masthead_storage::{Listing, PageRequest};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
@@ -35,7 +35,7 @@ async fn changes_the_index_never_heard_of_are_caught_up_at_the_next_start() {
         .await
         .unwrap();
     let now = time::OffsetDateTime::now_utc();
-    site.store.change_status(withdrawn, Status::Published, Status::Unpublished, None, now).await.unwrap();
+    site.store.change_status(withdrawn, Status::Published, Status::Unpublished, None, now, None).await.unwrap();
     let withdrawn_url = format!("/{}/{}", listed[1].section.slug, listed[1].slug);
     assert!(finds(&site.search, "zeppelinesque").await.is_empty(), "the running index never heard of the save");
     drop(site);

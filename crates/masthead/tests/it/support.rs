@@ -1,11 +1,17 @@
 //! `TestApp`: the real site on 127.0.0.1 port 0 with a fresh temporary data
 //! directory, plus helpers to fetch and parse its pages.
+//!
+//! The suite runs on SQLite by default. With `MASTHEAD_TEST_DATABASE=postgres`
+//! every site it starts keeps its data in PostgreSQL instead, each in a fresh
+//! schema of its own on the database named by `MASTHEAD_TEST_POSTGRES_URL`
+//! (default: the local server's `test` database).
 
 use std::sync::Arc;
 
 use masthead::Site;
-use masthead_config::Settings;
-use masthead_storage_sqlite::SqliteStore;
+use masthead_config::{Database, Settings};
+use masthead_storage::Store;
+use masthead_storage_postgres::testing::TestSchema;
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use tokio::sync::oneshot;
@@ -17,7 +23,7 @@ pub struct TestApp {
     /// A client that does not follow redirects, so tests can see them.
     pub client: reqwest::Client,
     /// The site's own database, for changes the tests make behind the web layer.
-    pub store: Arc<SqliteStore>,
+    pub store: Arc<dyn Store>,
     /// The newsroom services, for setting up accounts.
     pub newsroom: masthead_newsroom::Newsroom,
     /// The page cache, told by tests that change the database directly.
@@ -25,13 +31,48 @@ pub struct TestApp {
     /// The search index; `settled()` waits until every change is applied (and the pages it touches refreshed).
     pub search: Arc<masthead_search::SearchService>,
     stop: Option<oneshot::Sender<()>>,
-    _data: tempfile::TempDir,
+    _data: TestData,
+}
+
+/// Where a test site keeps its data, removed when the test ends.
+pub struct TestData {
+    /// The data directory's parent.
+    pub dir: tempfile::TempDir,
+    /// The PostgreSQL schema, when the suite runs on PostgreSQL.
+    pub schema: Option<TestSchema>,
+}
+
+impl TestData {
+    /// A fresh temporary directory and, on PostgreSQL, a fresh schema.
+    pub async fn create() -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let schema = match on_postgres() {
+            true => Some(TestSchema::create().await),
+            false => None,
+        };
+        Self { dir, schema }
+    }
+
+    /// Settings for a site on this data, as `masthead serve` would resolve them.
+    pub fn settings(&self) -> Settings {
+        let mut settings = test_settings(&self.dir.path().join("data"));
+        if let Some(schema) = &self.schema {
+            settings.database = Database::Postgres(schema.url());
+        }
+        settings
+    }
+}
+
+/// Whether this run of the suite keeps its data in PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("MASTHEAD_TEST_DATABASE").is_ok_and(|engine| engine == "postgres")
 }
 
 /// Settings as `masthead serve` would resolve them for a fresh data directory.
 pub fn test_settings(data_dir: &std::path::Path) -> Settings {
     Settings {
         data_dir: data_dir.to_owned(),
+        database: Database::Sqlite(data_dir.join("masthead.db")),
         listen: "127.0.0.1:0".parse().expect("valid address"),
         site_name: "The Masthead Times".into(),
         site_url: None,
@@ -58,8 +99,8 @@ impl TestApp {
 
     /// The site with settings adjusted by `adjust` and clients given `timeouts`.
     pub async fn spawn_with_timeouts(adjust: impl FnOnce(&mut Settings), timeouts: masthead_web::Timeouts) -> Self {
-        let data = tempfile::tempdir().expect("temporary directory");
-        let mut settings = test_settings(&data.path().join("data"));
+        let data = TestData::create().await;
+        let mut settings = data.settings();
         adjust(&mut settings);
         // Bind first: the port is known before the site is built, and no test waits or sleeps.
         let listener = masthead::bind(settings.listen).await.expect("bind port 0");

@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::routing::post;
-use masthead_storage::Store;
 
 use crate::support::TestApp;
 

@@ -3,17 +3,21 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "test code: a panic is a failed test")]
 
-use masthead_storage::conformance::CHECKS;
 use masthead_storage::{StorageError, Store};
 use masthead_storage_sqlite::SqliteStore;
 
-#[tokio::test]
-async fn the_sqlite_store_passes_every_conformance_check() {
-    for (name, check) in CHECKS {
-        let store = SqliteStore::in_memory().await.unwrap();
-        eprintln!("conformance: {name}");
-        check(&store).await;
-    }
+/// A fresh database file, so that concurrent checks use several connections
+/// as a running site does.
+async fn fresh_store() -> (SqliteStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("masthead.db")).await.unwrap();
+    (store, dir)
+}
+
+mod conformance {
+    use super::fresh_store;
+
+    masthead_storage::conformance_tests!(fresh_store().await);
 }
 
 #[tokio::test]
