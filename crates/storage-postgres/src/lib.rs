@@ -10,9 +10,7 @@
 //! article's revision, and job runners on several nodes take due jobs with
 //! `FOR UPDATE SKIP LOCKED`.
 
-mod rows;
 mod store;
-mod time_text;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -17,13 +17,9 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{PgPool, Postgres, QueryBuilder, Row};
 use time::OffsetDateTime;
 
-use crate::rows;
+use masthead_storage_sql::{ARTICLE_SUMMARIES_SQL, FULL_ARTICLE_SQL, revision_fields, rows};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
-
-const ARTICLE_SUMMARIES_SQL: &str = include_str!("sql/article_summaries.sql");
-/// Every column `full_article` reads; callers append a WHERE clause.
-const FULL_ARTICLE_SQL: &str = include_str!("sql/full_article.sql");
 
 /// A [`Store`] on a PostgreSQL database, shared by every node of a site.
 #[derive(Clone)]
@@ -2041,61 +2037,10 @@ async fn keep_revision(
 }
 
 /// A revision's fields as the JSON text stored in `revisions.fields`.
-mod revision_fields {
-    use masthead_content::{ArticleDraft, Headline, MediaId, Slug};
-    use masthead_storage::StorageError;
-    use serde_json::{Value, json};
 
-    use crate::time_text;
-
-    pub(crate) fn write(draft: &ArticleDraft) -> String {
-        json!({
-            "slug": draft.slug.as_str(),
-            "headline": draft.headline.as_str(),
-            "standfirst": draft.standfirst,
-            "body_source": draft.body_source,
-            "section": draft.section.as_str(),
-            "tags": draft.tags.iter().map(Slug::as_str).collect::<Vec<_>>(),
-            "authors": draft.authors.iter().map(Slug::as_str).collect::<Vec<_>>(),
-            "lead_image": draft.lead_image.map(|m| m.to_string()),
-            "embargo_until": draft.embargo_until.map(time_text::to_text),
-        })
-        .to_string()
-    }
-
-    pub(crate) fn read(text: &str) -> Result<ArticleDraft, StorageError> {
-        let corrupt = |what: &str| StorageError::Corrupt(format!("a stored revision has no valid {what}"));
-        let value: Value = serde_json::from_str(text).map_err(|_| corrupt("JSON"))?;
-        let string = |key: &str| value.get(key).and_then(Value::as_str).ok_or_else(|| corrupt(key));
-        let slugs = |key: &str| -> Result<Vec<Slug>, StorageError> {
-            value
-                .get(key)
-                .and_then(Value::as_array)
-                .ok_or_else(|| corrupt(key))?
-                .iter()
-                .map(|v| Ok(Slug::parse(v.as_str().ok_or_else(|| corrupt(key))?)?))
-                .collect()
-        };
-        let optional = |key: &str| value.get(key).and_then(Value::as_str);
-        Ok(ArticleDraft {
-            slug: Slug::parse(string("slug")?)?,
-            headline: Headline::parse(string("headline")?)?,
-            standfirst: string("standfirst")?.to_owned(),
-            body_source: string("body_source")?.to_owned(),
-            section: Slug::parse(string("section")?)?,
-            tags: slugs("tags")?,
-            authors: slugs("authors")?,
-            lead_image: optional("lead_image").map(MediaId::parse).transpose()?,
-            embargo_until: optional("embargo_until").map(time_text::from_text).transpose()?,
-        })
-    }
-}
-
-pub(crate) fn database_error(error: sqlx::Error) -> StorageError {
-    match &error {
-        sqlx::Error::ColumnDecode { .. } | sqlx::Error::ColumnNotFound(_) => StorageError::Corrupt(error.to_string()),
-        _ => StorageError::Unavailable(Box::new(error)),
-    }
+/// Maps a database error to the caller's terms.
+fn database_error(error: sqlx::Error) -> StorageError {
+    rows::decode_error(error)
 }
 
 fn conflict_or(error: sqlx::Error, message: impl FnOnce() -> String) -> StorageError {

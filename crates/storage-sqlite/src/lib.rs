@@ -3,10 +3,8 @@
 //! [`SqliteStore::open`] creates or opens a database file in WAL mode,
 //! refuses a file that is not a database or was written by a newer Masthead,
 //! and applies the versioned migrations in `migrations/`. Times are stored
-//! as UTC RFC 3339 text; see `time_text.rs`.
+//! as UTC RFC 3339 text (see `masthead_storage_sql::time_text`).
 
-mod rows;
 mod store;
-mod time_text;
 
 pub use store::SqliteStore;

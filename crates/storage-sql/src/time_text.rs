@@ -5,14 +5,14 @@ use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 
 /// The stored form of `at`.
-pub(crate) fn to_text(at: OffsetDateTime) -> String {
+pub fn to_text(at: OffsetDateTime) -> String {
     let whole = at.to_offset(UtcOffset::UTC).replace_nanosecond(0).unwrap_or(at);
     // Formatting a UTC time with a four-digit year cannot fail; the fallback keeps this total.
     whole.format(&Rfc3339).unwrap_or_else(|_| whole.unix_timestamp().to_string())
 }
 
 /// Reads a stored time.
-pub(crate) fn from_text(text: &str) -> Result<OffsetDateTime, StorageError> {
+pub fn from_text(text: &str) -> Result<OffsetDateTime, StorageError> {
     OffsetDateTime::parse(text, &Rfc3339).map_err(|_| StorageError::Corrupt(format!("`{text}` is not a stored time")))
 }
 

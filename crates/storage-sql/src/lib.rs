@@ -1,0 +1,14 @@
+//! What Masthead's SQL backends share, so that each engine's crate holds
+//! only its own SQL: reading rows back into content-model values
+//! ([`rows`], over either engine's row type), the JSON form of stored
+//! revisions ([`revision_fields`]) and times as SQLite text ([`time_text`]).
+
+pub mod revision_fields;
+pub mod rows;
+pub mod time_text;
+
+/// The columns of published article summaries, for listings; callers put a
+/// condition in place of `/*filter*/` and bind the page size and offset.
+pub const ARTICLE_SUMMARIES_SQL: &str = include_str!("sql/article_summaries.sql");
+/// Every column a whole article is read from; callers append a WHERE clause.
+pub const FULL_ARTICLE_SQL: &str = include_str!("sql/full_article.sql");
