@@ -6,6 +6,7 @@
 //! This is the one place (with the tests) that chooses a storage backend.
 
 pub mod analysis;
+pub mod change_feed;
 mod start_error;
 
 use std::future::Future;
@@ -45,6 +46,10 @@ pub struct Site {
     pub search: Arc<masthead_search::SearchService>,
     /// How long clients may take to send a request.
     pub timeouts: masthead_web::Timeouts,
+    /// This node's name in the change feed.
+    pub node: String,
+    follower: change_feed::Follower,
+    recorder: std::pin::Pin<Box<dyn Future<Output = ()> + Send>>,
 }
 
 /// Opens the site's database for a command that works on the newsroom
@@ -162,8 +167,12 @@ pub async fn open_site(settings: &Settings, address: SocketAddr) -> Result<Site,
     };
     let shared: Arc<dyn Store> = store.clone();
     let cache = Arc::new(masthead_web::PageCache::new(PAGE_CACHE_BYTES));
-    let mut newsroom =
-        Newsroom::new(shared.clone(), wake.clone(), config.media_dir.clone()).with_listener(cache.clone());
+    // Every change this node makes goes to its own page cache at once and, through the change feed, to every other node's.
+    let node = format!("node-{}", uuid::Uuid::now_v7().simple());
+    let (recorder, recording) = change_feed::Recorder::start(shared.clone(), node.clone());
+    let mut newsroom = Newsroom::new(shared.clone(), wake.clone(), config.media_dir.clone())
+        .with_listener(cache.clone())
+        .with_listener(recorder.clone());
     if settings.websub_hub.is_some() {
         let site_url = config.site_url.clone();
         newsroom = newsroom.with_websub(Arc::new(move |page: &str| masthead_web::feed_urls(&site_url, page)));
@@ -198,7 +207,9 @@ pub async fn open_site(settings: &Settings, address: SocketAddr) -> Result<Site,
     let comments = masthead_comments::CommentDesk::open(shared.clone())
         .await
         .map_err(|source| StartError::Database { database: database.clone(), source })?
-        .with_listener(cache.clone());
+        .with_listener(cache.clone())
+        .with_listener(recorder);
+    let follower = change_feed::Follower::new(shared.clone(), node.clone(), cache.clone(), search.clone());
     let state = AppState::new(newsroom.clone(), comments, cache.clone(), search.clone(), config)?;
     let mut jobs = masthead_jobs::Runner::new(shared, wake)
         .register(PublishScheduled(newsroom.clone()))
@@ -215,6 +226,9 @@ pub async fn open_site(settings: &Settings, address: SocketAddr) -> Result<Site,
         cache,
         search,
         timeouts: masthead_web::Timeouts::default(),
+        node,
+        follower,
+        recorder: Box::pin(recording),
     })
 }
 
@@ -230,9 +244,20 @@ impl Site {
         let jobs = tokio::spawn(self.jobs.run(async {
             let _ = jobs_stopped.await;
         }));
+        let (stop_following, following_stopped) = tokio::sync::oneshot::channel::<()>();
+        let follower = tokio::spawn(self.follower.run(async {
+            let _ = following_stopped.await;
+        }));
+        let recorder = tokio::spawn(self.recorder);
         let result = masthead_web::serve(listener, self.router, shutdown, self.timeouts).await;
         let _ = stop_jobs.send(());
+        let _ = stop_following.send(());
         let _ = jobs.await;
+        let _ = follower.await;
+        // The changes made last are recorded before the database closes (the recorder ends when
+        // the newsroom is gone, or gives up after a few seconds).
+        drop(self.newsroom);
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), recorder).await;
         self.store.close().await;
         result.map_err(StartError::Serve)
     }

@@ -1,30 +1,37 @@
 use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use masthead_content::{
-    Article, ArticleDraft, ArticleId, ArticleQuote, ArticleSummary, ArticleTopic, Author, Comment, CommentId,
+    Article, ArticleDraft, ArticleId, ArticleQuote, ArticleSummary, ArticleTopic, Author, Change, Comment, CommentId,
     CommentStatus, Correction, Email, Media, MediaId, MediaVariant, NewArticle, NewComment, NewMedia, Revision, Role,
     Section, Slug, Status, Tag, Topic, TopicQuote, TopicState, User, UserId,
 };
 use masthead_storage::{
-    ArticleLocation, ArticleLookup, ClaimedJob, HeldComment, ImportedArticle, Listing, NewJob, NewUser, NewsroomFilter,
-    PageRequest, Paged, PublicationMonth, PublishedLink, RevisionSummary, Session, StorageError, StorageResult, Store,
+    ArticleLocation, ArticleLookup, ChangeBatch, ClaimedJob, HeldComment, ImportedArticle, Listing, NewJob, NewUser,
+    NewsroomFilter, PageRequest, Paged, PublicationMonth, PublishedLink, RecordedChange, RevisionSummary, Session,
+    StorageError, StorageResult, Store,
 };
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions, PgRow};
 use sqlx::{PgPool, Postgres, QueryBuilder, Row};
 use time::OffsetDateTime;
 
-use masthead_storage_sql::{ARTICLE_SUMMARIES_SQL, FULL_ARTICLE_SQL, revision_fields, rows};
+use masthead_storage_sql::{ARTICLE_SUMMARIES_SQL, FULL_ARTICLE_SQL, change_json, revision_fields, rows};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// The channel on which recording a change notifies the nodes following the feed.
+const CHANGE_CHANNEL: &str = "masthead_changes";
 
 /// A [`Store`] on a PostgreSQL database, shared by every node of a site.
 #[derive(Clone)]
 pub struct PostgresStore {
     pool: PgPool,
+    /// The connection that listens for change notices, made when first needed.
+    listener: Arc<tokio::sync::Mutex<Option<PgListener>>>,
 }
 
 impl PostgresStore {
@@ -49,7 +56,7 @@ impl PostgresStore {
             .connect_with(options)
             .await
             .map_err(|e| StorageError::Unavailable(Box::new(e)))?;
-        let store = Self { pool };
+        let store = Self { pool, listener: Arc::default() };
         store.refuse_newer_schema().await?;
         MIGRATOR.run(&store.pool).await.map_err(|e| StorageError::Unavailable(Box::new(e)))?;
         Ok(store)
@@ -1914,9 +1921,104 @@ impl Store for PostgresStore {
             .map(|row| Ok((rows::article_id(row, "id")?, Status::parse(&rows::text(row, "status")?)?)))
             .collect()
     }
+
+    async fn record_change(&self, origin: &str, change: &Change) -> StorageResult<u64> {
+        let mut tx = self.begin_write().await?;
+        let sequence: i64 = sqlx::query_scalar(
+            "INSERT INTO changes (origin, change, recorded_at) VALUES ($1, $2, $3) RETURNING sequence",
+        )
+        .bind(origin)
+        .bind(change_json::write(change))
+        .bind(stamp(OffsetDateTime::now_utc()))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(database_error)?;
+        // Delivered when the transaction commits, to every node listening.
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANGE_CHANNEL)
+            .bind(sequence.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(database_error)?;
+        tx.commit().await.map_err(database_error)?;
+        Ok(u64::try_from(sequence).unwrap_or(0))
+    }
+
+    async fn last_change(&self) -> StorageResult<u64> {
+        let last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(sequence), 0) FROM changes")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(database_error)?;
+        Ok(u64::try_from(last).unwrap_or(0))
+    }
+
+    async fn changes_after(&self, after: u64, limit: u32, wait: Duration) -> StorageResult<ChangeBatch> {
+        let read = || async {
+            let found = sqlx::query(
+                "SELECT sequence, origin, change FROM changes WHERE sequence > $1 ORDER BY sequence LIMIT $2",
+            )
+            .bind(i64::try_from(after).unwrap_or(i64::MAX))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(database_error)?;
+            recorded(&found)
+        };
+        let found = read().await?;
+        if !found.is_empty() || wait.is_zero() {
+            return Ok(ChangeBatch { changes: found, reconnected: false });
+        }
+        let mut listener = self.listener.lock().await;
+        let mut reconnected = false;
+        if listener.is_none() {
+            let mut fresh = PgListener::connect_with(&self.pool).await.map_err(database_error)?;
+            fresh.listen(CHANGE_CHANNEL).await.map_err(database_error)?;
+            *listener = Some(fresh);
+            // A change recorded before the listener was ready sent its notice to nobody: look again.
+            let found = read().await?;
+            if !found.is_empty() {
+                return Ok(ChangeBatch { changes: found, reconnected });
+            }
+        }
+        if let Some(active) = listener.as_mut() {
+            match tokio::time::timeout(wait, active.try_recv()).await {
+                // A notice, or the wait is over: either way, read what is there.
+                Ok(Ok(Some(_))) | Err(_) => {}
+                // The connection was lost: notices in between are lost too.
+                Ok(Ok(None)) => reconnected = true,
+                Ok(Err(error)) => {
+                    *listener = None;
+                    return Err(database_error(error));
+                }
+            }
+        }
+        Ok(ChangeBatch { changes: read().await?, reconnected })
+    }
+
+    async fn prune_changes(&self, before: OffsetDateTime) -> StorageResult<u64> {
+        let pruned = sqlx::query("DELETE FROM changes WHERE recorded_at < $1")
+            .bind(stamp(before))
+            .execute(&self.pool)
+            .await
+            .map_err(database_error)?;
+        Ok(pruned.rows_affected())
+    }
 }
 
 /// Moves an article's version on, inside the transaction that changes it.
+fn recorded(rows: &[PgRow]) -> StorageResult<Vec<RecordedChange>> {
+    rows.iter()
+        .map(|row| {
+            let sequence = rows::integer(row, "sequence")?;
+            Ok(RecordedChange {
+                sequence: u64::try_from(sequence).map_err(|_| StorageError::Corrupt(format!("change {sequence}")))?,
+                origin: rows::text(row, "origin")?,
+                change: change_json::read(&rows::text(row, "change")?)?,
+            })
+        })
+        .collect()
+}
+
 async fn bump_version(tx: &mut sqlx::PgConnection, article: ArticleId) -> StorageResult<()> {
     sqlx::query("UPDATE articles SET version = version + 1 WHERE id = $1")
         .bind(article.to_string())
@@ -2035,8 +2137,6 @@ async fn keep_revision(
         .map_err(database_error)?;
     Ok(())
 }
-
-/// A revision's fields as the JSON text stored in `revisions.fields`.
 
 /// Maps a database error to the caller's terms.
 fn database_error(error: sqlx::Error) -> StorageError {

@@ -36,7 +36,9 @@ impl TestSchema {
     /// A database URL that works in this schema alone, as a node would be given it.
     pub fn url(&self) -> String {
         let separator = if self.server.contains('?') { '&' } else { '?' };
-        format!("{}{separator}options=-c%20search_path%3D{}", self.server, self.name)
+        // The schema's name is also the connections' application name, so that dropping the
+        // schema can end every connection still using it.
+        format!("{}{separator}options=-c%20search_path%3D{name}&application_name={name}", self.server, name = self.name)
     }
 
     /// Connection options that work in this schema alone.
@@ -58,6 +60,13 @@ impl Drop for TestSchema {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
             runtime.block_on(async {
                 let admin = sqlx::PgPool::connect(&server).await.ok()?;
+                // A site still running in this test's runtime (which waits for this thread) may be
+                // in the middle of a transaction that would hold the drop up forever: end its connections.
+                sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1")
+                    .bind(&name)
+                    .execute(&admin)
+                    .await
+                    .ok()?;
                 sqlx::query(&format!("DROP SCHEMA {name} CASCADE")).execute(&admin).await.ok()?;
                 admin.close().await;
                 Some(())

@@ -3,6 +3,7 @@
 //! ([`rows`], over either engine's row type), the JSON form of stored
 //! revisions ([`revision_fields`]) and times as SQLite text ([`time_text`]).
 
+pub mod change_json;
 pub mod revision_fields;
 pub mod rows;
 pub mod time_text;

@@ -106,6 +106,11 @@ pub fn article_id(row: &impl Columns, column: &str) -> Result<ArticleId, Storage
     Ok(ArticleId::parse(&text(row, column)?)?)
 }
 
+/// A whole-number column.
+pub fn integer(row: &impl Columns, column: &str) -> Result<i64, StorageError> {
+    row.integer(column)
+}
+
 /// A time column.
 pub fn time(row: &impl Columns, column: &str) -> Result<OffsetDateTime, StorageError> {
     row.time(column)

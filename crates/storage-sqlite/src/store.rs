@@ -5,22 +5,26 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use masthead_content::{
-    Article, ArticleDraft, ArticleId, ArticleQuote, ArticleSummary, ArticleTopic, Author, Comment, CommentId,
+    Article, ArticleDraft, ArticleId, ArticleQuote, ArticleSummary, ArticleTopic, Author, Change, Comment, CommentId,
     CommentStatus, Correction, Email, Media, MediaId, MediaVariant, NewArticle, NewComment, NewMedia, Revision, Role,
     Section, Slug, Status, Tag, Topic, TopicQuote, TopicState, User, UserId,
 };
 use masthead_storage::{
-    ArticleLocation, ArticleLookup, ClaimedJob, HeldComment, ImportedArticle, Listing, NewJob, NewUser, NewsroomFilter,
-    PageRequest, Paged, PublicationMonth, PublishedLink, RevisionSummary, Session, StorageError, StorageResult, Store,
+    ArticleLocation, ArticleLookup, ChangeBatch, ClaimedJob, HeldComment, ImportedArticle, Listing, NewJob, NewUser,
+    NewsroomFilter, PageRequest, Paged, PublicationMonth, PublishedLink, RecordedChange, RevisionSummary, Session,
+    StorageError, StorageResult, Store,
 };
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 use time::OffsetDateTime;
 
-use masthead_storage_sql::{ARTICLE_SUMMARIES_SQL, FULL_ARTICLE_SQL, revision_fields, rows, time_text};
+use masthead_storage_sql::{ARTICLE_SUMMARIES_SQL, FULL_ARTICLE_SQL, change_json, revision_fields, rows, time_text};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// How often a reader of the change feed looks for new changes while it waits.
+const CHANGE_POLL: Duration = Duration::from_millis(200);
 
 /// A [`Store`] on an embedded SQLite database file.
 #[derive(Clone)]
@@ -1912,9 +1916,71 @@ impl Store for SqliteStore {
             .map(|row| Ok((rows::article_id(row, "id")?, Status::parse(&rows::text(row, "status")?)?)))
             .collect()
     }
+
+    async fn record_change(&self, origin: &str, change: &Change) -> StorageResult<u64> {
+        let sequence: i64 =
+            sqlx::query_scalar("INSERT INTO changes (origin, change, recorded_at) VALUES (?, ?, ?) RETURNING sequence")
+                .bind(origin)
+                .bind(change_json::write(change))
+                .bind(time_text::to_text(OffsetDateTime::now_utc()))
+                .fetch_one(&self.pool)
+                .await
+                .map_err(database_error)?;
+        Ok(u64::try_from(sequence).unwrap_or(0))
+    }
+
+    async fn last_change(&self) -> StorageResult<u64> {
+        let last: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(sequence), 0) FROM changes")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(database_error)?;
+        Ok(u64::try_from(last).unwrap_or(0))
+    }
+
+    async fn changes_after(&self, after: u64, limit: u32, wait: Duration) -> StorageResult<ChangeBatch> {
+        // SQLite cannot notify another process: poll until something comes or the wait is over.
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let found = sqlx::query(
+                "SELECT sequence, origin, change FROM changes WHERE sequence > ? ORDER BY sequence LIMIT ?",
+            )
+            .bind(i64::try_from(after).unwrap_or(i64::MAX))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(database_error)?;
+            let now = tokio::time::Instant::now();
+            if !found.is_empty() || now >= deadline {
+                return Ok(ChangeBatch { changes: recorded(&found)?, reconnected: false });
+            }
+            tokio::time::sleep_until(deadline.min(now + CHANGE_POLL)).await;
+        }
+    }
+
+    async fn prune_changes(&self, before: OffsetDateTime) -> StorageResult<u64> {
+        let pruned = sqlx::query("DELETE FROM changes WHERE recorded_at < ?")
+            .bind(time_text::to_text(before))
+            .execute(&self.pool)
+            .await
+            .map_err(database_error)?;
+        Ok(pruned.rows_affected())
+    }
 }
 
 /// Moves an article's version on, inside the transaction that changes it.
+fn recorded(rows: &[SqliteRow]) -> StorageResult<Vec<RecordedChange>> {
+    rows.iter()
+        .map(|row| {
+            let sequence = rows::integer(row, "sequence")?;
+            Ok(RecordedChange {
+                sequence: u64::try_from(sequence).map_err(|_| StorageError::Corrupt(format!("change {sequence}")))?,
+                origin: rows::text(row, "origin")?,
+                change: change_json::read(&rows::text(row, "change")?)?,
+            })
+        })
+        .collect()
+}
+
 async fn bump_version(tx: &mut sqlx::SqliteConnection, article: ArticleId) -> StorageResult<()> {
     sqlx::query("UPDATE articles SET version = version + 1 WHERE id = ?")
         .bind(article.to_string())
@@ -2033,8 +2099,6 @@ async fn keep_revision(
         .map_err(database_error)?;
     Ok(())
 }
-
-/// A revision's fields as the JSON text stored in `revisions.fields`.
 
 /// SQLite's result code for "file is not a database".
 const SQLITE_NOTADB: &str = "26";

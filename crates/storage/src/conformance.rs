@@ -4,8 +4,8 @@
 #![expect(clippy::unwrap_used, clippy::expect_used, reason = "the suite is test code: a panic is a failed check")]
 
 use masthead_content::{
-    ArticleDraft, ArticleId, Author, CommentStatus, Correction, Headline, NewArticle, NewComment, NewMedia, Section,
-    Slug, Status, Tag,
+    ArticleDraft, ArticleId, Author, Change, CommentStatus, Correction, Headline, NewArticle, NewComment, NewMedia,
+    Section, Slug, Status, Tag,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -58,6 +58,8 @@ macro_rules! conformance_tests {
             two_runners_run_each_due_job_once,
             a_runner_whose_lease_ran_out_cannot_settle_its_job,
             a_scheduled_step_and_its_job_commit_together,
+            the_change_feed_keeps_changes_in_order,
+            a_reader_waiting_on_the_change_feed_hears_a_new_change,
         );
     };
     (@each $open:expr; $($check:ident),* $(,)?) => {
@@ -941,4 +943,64 @@ pub async fn a_scheduled_step_and_its_job_commit_together(store: &dyn Store) {
     assert_eq!(store.claim_job(now, Duration::minutes(5)).await.unwrap(), None, "not due before its time");
     let claimed = store.claim_job(at, Duration::minutes(5)).await.unwrap().expect("queued with the step");
     assert_eq!((claimed.kind.as_str(), claimed.payload), ("publish-scheduled", id.to_string()));
+}
+
+/// Check: the change feed gives every reader the changes in the order
+/// they were recorded, with the node that made them, and forgets old ones
+/// when pruned.
+pub async fn the_change_feed_keeps_changes_in_order(store: &dyn Store) {
+    assert_eq!(store.last_change().await.unwrap(), 0);
+    let id = masthead_content::ArticleId::generate();
+    let article = Change::Article {
+        id,
+        sections: vec![slug("world")],
+        tags: vec![slug("ukraine")],
+        authors: vec![slug("ann-lee")],
+        topics: vec![],
+    };
+    let first = store.record_change("node-a", &article).await.unwrap();
+    let second = store.record_change("node-b", &Change::Everything).await.unwrap();
+    let third = store.record_change("node-a", &Change::Related { ids: vec![id] }).await.unwrap();
+    assert!(first < second && second < third, "{first} {second} {third}");
+    assert_eq!(store.last_change().await.unwrap(), third);
+
+    let all = store.changes_after(0, 10, std::time::Duration::ZERO).await.unwrap();
+    assert!(!all.reconnected);
+    let seen: Vec<_> = all.changes.iter().map(|c| (c.sequence, c.origin.as_str(), c.change.clone())).collect();
+    assert_eq!(
+        seen,
+        [
+            (first, "node-a", article),
+            (second, "node-b", Change::Everything),
+            (third, "node-a", Change::Related { ids: vec![id] })
+        ]
+    );
+    let page = store.changes_after(first, 1, std::time::Duration::ZERO).await.unwrap();
+    assert_eq!(
+        page.changes.iter().map(|c| c.sequence).collect::<Vec<_>>(),
+        [second],
+        "at most the limit, after the given one"
+    );
+    assert!(store.changes_after(third, 10, std::time::Duration::ZERO).await.unwrap().changes.is_empty());
+
+    assert_eq!(store.prune_changes(OffsetDateTime::now_utc() - Duration::hours(1)).await.unwrap(), 0);
+    assert_eq!(store.prune_changes(OffsetDateTime::now_utc() + Duration::hours(1)).await.unwrap(), 3);
+    let next = store.record_change("node-a", &Change::Everything).await.unwrap();
+    assert!(next > third, "a number is never given twice, even after pruning");
+}
+
+/// Check: a reader waiting on the change feed hears a change recorded
+/// meanwhile, long before its minute-long wait is over, whenever the change
+/// lands: before its first look, while it prepares to wait, or during the wait.
+pub async fn a_reader_waiting_on_the_change_feed_hears_a_new_change(store: &dyn Store) {
+    let before = store.last_change().await.unwrap();
+    let (heard, recorded) = tokio::join!(store.changes_after(before, 10, std::time::Duration::from_secs(60)), async {
+        // Give the reader a head start (how far it gets varies from run to run).
+        for _ in 0..20 {
+            tokio::task::yield_now().await;
+        }
+        store.record_change("node-b", &Change::Everything).await.unwrap()
+    });
+    let heard = heard.unwrap();
+    assert_eq!(heard.changes.iter().map(|c| c.sequence).collect::<Vec<_>>(), [recorded]);
 }

@@ -8,6 +8,7 @@
 //! holds an `Arc<dyn Store>` and never knows which one it has.
 
 use async_trait::async_trait;
+use masthead_content::Change;
 use masthead_content::{
     Article, ArticleDraft, ArticleId, ArticleQuote, ArticleSummary, ArticleTopic, Author, Comment, CommentId,
     CommentStatus, Correction, Email, Media, MediaId, MediaVariant, NewArticle, NewComment, NewMedia, Revision,
@@ -22,8 +23,8 @@ mod query;
 
 pub use error::StorageError;
 pub use query::{
-    ArticleLocation, ArticleLookup, ClaimedJob, HeldComment, ImportedArticle, Listing, NewJob, NewUser, NewsroomFilter,
-    PageRequest, Paged, PublicationMonth, PublishedLink, RevisionSummary, Session,
+    ArticleLocation, ArticleLookup, ChangeBatch, ClaimedJob, HeldComment, ImportedArticle, Listing, NewJob, NewUser,
+    NewsroomFilter, PageRequest, Paged, PublicationMonth, PublishedLink, RecordedChange, RevisionSummary, Session,
 };
 
 /// Shorthand for results of storage operations.
@@ -288,4 +289,20 @@ pub trait Store: Send + Sync + 'static {
     async fn published_versions(&self) -> StorageResult<Vec<(ArticleId, u64)>>;
     /// The articles whose lead image is this media item, with their status.
     async fn articles_showing_media(&self, id: MediaId) -> StorageResult<Vec<(ArticleId, Status)>>;
+
+    // The change feed: every node of a site hears of every change through the database.
+
+    /// Appends a change made by the node `origin` to the change feed and
+    /// wakes the nodes following it; returns its sequence number.
+    async fn record_change(&self, origin: &str, change: &Change) -> StorageResult<u64>;
+    /// The sequence number of the newest recorded change (0 when there is none).
+    async fn last_change(&self) -> StorageResult<u64>;
+    /// Changes recorded after sequence number `after`, oldest first, at most
+    /// `limit`. When there are none yet it waits up to `wait` for one: woken
+    /// at once where the engine can notify (PostgreSQL's `LISTEN`), by
+    /// polling where it cannot. [`ChangeBatch::reconnected`] says the wait
+    /// lost its connection, so changes may have gone unheard.
+    async fn changes_after(&self, after: u64, limit: u32, wait: std::time::Duration) -> StorageResult<ChangeBatch>;
+    /// Forgets recorded changes older than `before`, keeping the feed short.
+    async fn prune_changes(&self, before: OffsetDateTime) -> StorageResult<u64>;
 }

@@ -258,3 +258,24 @@ pub struct ImportedArticle {
     /// Its approved comments: name, body, posting time.
     pub comments: Vec<(String, String, OffsetDateTime)>,
 }
+
+/// A change as the change feed holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedChange {
+    /// Its place in the feed; later changes have higher numbers.
+    pub sequence: u64,
+    /// The node that made it.
+    pub origin: String,
+    /// What changed.
+    pub change: masthead_content::Change,
+}
+
+/// What one read of the change feed found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangeBatch {
+    /// The changes, oldest first.
+    pub changes: Vec<RecordedChange>,
+    /// Whether the connection that waits for notices was lost and made
+    /// anew: notices may have been missed, so a cache should start afresh.
+    pub reconnected: bool,
+}

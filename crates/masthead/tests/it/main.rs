@@ -21,4 +21,5 @@ mod reader_pages;
 mod search_recovery;
 mod seed_article;
 mod support;
+mod two_nodes;
 mod websub;

@@ -30,6 +30,8 @@ pub struct TestApp {
     pub cache: Arc<masthead_web::PageCache>,
     /// The search index; `settled()` waits until every change is applied (and the pages it touches refreshed).
     pub search: Arc<masthead_search::SearchService>,
+    /// The settings it was started with.
+    pub settings: Settings,
     stop: Option<oneshot::Sender<()>>,
     _data: TestData,
 }
@@ -102,6 +104,19 @@ impl TestApp {
         let data = TestData::create().await;
         let mut settings = data.settings();
         adjust(&mut settings);
+        Self::start(settings, data, timeouts).await
+    }
+
+    /// A second node of this site: another server on the same database, with
+    /// a data directory (search index, media) of its own.
+    pub async fn second_node(&self) -> Self {
+        let data = TestData { dir: tempfile::tempdir().expect("temporary directory"), schema: None };
+        let mut settings = self.settings.clone();
+        settings.data_dir = data.dir.path().join("data");
+        Self::start(settings, data, masthead_web::Timeouts::default()).await
+    }
+
+    async fn start(settings: Settings, data: TestData, timeouts: masthead_web::Timeouts) -> Self {
         // Bind first: the port is known before the site is built, and no test waits or sleeps.
         let listener = masthead::bind(settings.listen).await.expect("bind port 0");
         let address = listener.local_addr().expect("bound address");
@@ -117,7 +132,17 @@ impl TestApp {
         }));
         let client =
             reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("HTTP client");
-        Self { url: format!("http://{address}"), client, store, newsroom, cache, search, stop: Some(stop), _data: data }
+        Self {
+            url: format!("http://{address}"),
+            client,
+            store,
+            newsroom,
+            cache,
+            search,
+            settings,
+            stop: Some(stop),
+            _data: data,
+        }
     }
 
     /// Tells the page cache that the database changed behind the application's back.
