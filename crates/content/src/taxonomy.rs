@@ -14,7 +14,8 @@ pub struct Section {
 impl Section {
     /// Names that cannot be sections because the site's own paths use them.
     pub const RESERVED_SLUGS: &'static [&'static str] = &[
-        "admin", "api", "assets", "author", "feed", "feeds", "media", "search", "sitemap", "sitemaps", "tag", "topic",
+        "admin", "api", "assets", "author", "feed", "feeds", "healthz", "media", "readyz", "search", "sitemap",
+        "sitemaps", "tag", "topic",
     ];
 
     /// Whether `slug` is free to name a section.

@@ -14,6 +14,7 @@ use std::time::Duration;
 use masthead_content::{Change, ChangeListener};
 use masthead_search::SearchService;
 use masthead_storage::{ChangeBatch, Store};
+use masthead_web::NodeHealth;
 use tokio::sync::mpsc;
 
 /// The longest a follower waits for a change in one read; it also bounds
@@ -67,17 +68,20 @@ pub struct Follower {
     node: String,
     cache: Arc<dyn ChangeListener>,
     search: Arc<SearchService>,
+    health: Arc<NodeHealth>,
 }
 
 impl Follower {
-    /// A follower for node `node` that keeps `cache` and `search` fresh.
+    /// A follower for node `node` that keeps `cache` and `search` fresh and
+    /// tells `health` whether it is following.
     pub fn new(
         store: Arc<dyn Store>,
         node: String,
         cache: Arc<dyn ChangeListener>,
         search: Arc<SearchService>,
+        health: Arc<NodeHealth>,
     ) -> Self {
-        Self { store, node, cache, search }
+        Self { store, node, cache, search, health }
     }
 
     /// Follows the feed from its current end until `shutdown` completes.
@@ -86,13 +90,17 @@ impl Follower {
         let mut seen = loop {
             match self.store.last_change().await {
                 Ok(last) => break last,
-                Err(error) => tracing::warn!(%error, "cannot read the change feed: {error}"),
+                Err(error) => {
+                    self.health.set_following(false);
+                    tracing::warn!(%error, "cannot read the change feed: {error}");
+                }
             }
             tokio::select! {
                 () = &mut shutdown => return,
                 () = tokio::time::sleep(RETRY) => {}
             }
         };
+        self.health.set_following(true);
         let mut missed = false;
         let mut pruned_at = tokio::time::Instant::now();
         loop {
@@ -102,9 +110,11 @@ impl Follower {
             };
             match batch {
                 Ok(batch) => {
+                    self.health.set_following(true);
                     seen = self.apply(seen, batch, std::mem::take(&mut missed)).await;
                 }
                 Err(error) => {
+                    self.health.set_following(false);
                     tracing::warn!(%error, "cannot read the change feed; pages are refreshed when it answers: {error}");
                     missed = true;
                     tokio::select! {

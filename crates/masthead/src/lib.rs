@@ -209,8 +209,9 @@ pub async fn open_site(settings: &Settings, address: SocketAddr) -> Result<Site,
         .map_err(|source| StartError::Database { database: database.clone(), source })?
         .with_listener(cache.clone())
         .with_listener(recorder);
-    let follower = change_feed::Follower::new(shared.clone(), node.clone(), cache.clone(), search.clone());
     let state = AppState::new(newsroom.clone(), comments, cache.clone(), search.clone(), config)?;
+    let follower =
+        change_feed::Follower::new(shared.clone(), node.clone(), cache.clone(), search.clone(), state.health().clone());
     let mut jobs = masthead_jobs::Runner::new(shared, wake)
         .register(PublishScheduled(newsroom.clone()))
         .register(MakeImageVariants(newsroom.clone()));

@@ -11,8 +11,8 @@ use masthead_content::{
 };
 use masthead_storage::{
     ArticleLocation, ArticleLookup, ChangeBatch, ClaimedJob, HeldComment, ImportedArticle, Listing, NewJob, NewUser,
-    NewsroomFilter, PageRequest, Paged, PublicationMonth, PublishedLink, RecordedChange, RevisionSummary, Session,
-    StorageError, StorageResult, Store,
+    NewsroomFilter, PageRequest, Paged, PublicationMonth, PublishedLink, RevisionSummary, Session, StorageError,
+    StorageResult, Store,
 };
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions, PgRow};
@@ -284,6 +284,21 @@ fn listing_filter(listing: &Listing) -> (&'static str, Option<&str>) {
 
 #[async_trait]
 impl Store for PostgresStore {
+    async fn check_ready(&self) -> StorageResult<()> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(database_error)?;
+        let supported = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+        match found {
+            Some(found) if found > supported => Err(StorageError::SchemaTooNew { found, supported }),
+            Some(found) if found == supported => Ok(()),
+            found => Err(StorageError::Unavailable(
+                format!("the schema is at migration {}, not {supported}", found.unwrap_or(0)).into(),
+            )),
+        }
+    }
+
     async fn close(&self) {
         self.pool.close().await;
     }
@@ -1962,7 +1977,7 @@ impl Store for PostgresStore {
             .fetch_all(&self.pool)
             .await
             .map_err(database_error)?;
-            recorded(&found)
+            found.iter().map(rows::recorded_change).collect::<StorageResult<Vec<_>>>()
         };
         let found = read().await?;
         if !found.is_empty() || wait.is_zero() {
@@ -2006,19 +2021,6 @@ impl Store for PostgresStore {
 }
 
 /// Moves an article's version on, inside the transaction that changes it.
-fn recorded(rows: &[PgRow]) -> StorageResult<Vec<RecordedChange>> {
-    rows.iter()
-        .map(|row| {
-            let sequence = rows::integer(row, "sequence")?;
-            Ok(RecordedChange {
-                sequence: u64::try_from(sequence).map_err(|_| StorageError::Corrupt(format!("change {sequence}")))?,
-                origin: rows::text(row, "origin")?,
-                change: change_json::read(&rows::text(row, "change")?)?,
-            })
-        })
-        .collect()
-}
-
 async fn bump_version(tx: &mut sqlx::PgConnection, article: ArticleId) -> StorageResult<()> {
     sqlx::query("UPDATE articles SET version = version + 1 WHERE id = $1")
         .bind(article.to_string())

@@ -224,3 +224,13 @@ pub fn quote(row: &impl Columns) -> Result<masthead_content::ArticleQuote, Stora
         speaker_topic: optional_text(row, "speaker_topic")?.map(|s| Slug::parse(&s)).transpose()?,
     })
 }
+
+/// A row of the change feed (`sequence`, `origin`, `change`).
+pub fn recorded_change(row: &impl Columns) -> Result<masthead_storage::RecordedChange, StorageError> {
+    let sequence = row.integer("sequence")?;
+    Ok(masthead_storage::RecordedChange {
+        sequence: u64::try_from(sequence).map_err(|_| StorageError::Corrupt(format!("change {sequence}")))?,
+        origin: row.text("origin")?,
+        change: crate::change_json::read(&row.text("change")?)?,
+    })
+}

@@ -11,8 +11,8 @@ use masthead_content::{
 };
 use masthead_storage::{
     ArticleLocation, ArticleLookup, ChangeBatch, ClaimedJob, HeldComment, ImportedArticle, Listing, NewJob, NewUser,
-    NewsroomFilter, PageRequest, Paged, PublicationMonth, PublishedLink, RecordedChange, RevisionSummary, Session,
-    StorageError, StorageResult, Store,
+    NewsroomFilter, PageRequest, Paged, PublicationMonth, PublishedLink, RevisionSummary, Session, StorageError,
+    StorageResult, Store,
 };
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
@@ -288,6 +288,21 @@ fn listing_filter(listing: &Listing) -> (&'static str, Option<&str>) {
 
 #[async_trait]
 impl Store for SqliteStore {
+    async fn check_ready(&self) -> StorageResult<()> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(database_error)?;
+        let supported = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+        match found {
+            Some(found) if found > supported => Err(StorageError::SchemaTooNew { found, supported }),
+            Some(found) if found == supported => Ok(()),
+            found => Err(StorageError::Unavailable(
+                format!("the schema is at migration {}, not {supported}", found.unwrap_or(0)).into(),
+            )),
+        }
+    }
+
     async fn close(&self) {
         self.pool.close().await;
     }
@@ -1951,7 +1966,10 @@ impl Store for SqliteStore {
             .map_err(database_error)?;
             let now = tokio::time::Instant::now();
             if !found.is_empty() || now >= deadline {
-                return Ok(ChangeBatch { changes: recorded(&found)?, reconnected: false });
+                return Ok(ChangeBatch {
+                    changes: found.iter().map(rows::recorded_change).collect::<StorageResult<_>>()?,
+                    reconnected: false,
+                });
             }
             tokio::time::sleep_until(deadline.min(now + CHANGE_POLL)).await;
         }
@@ -1968,19 +1986,6 @@ impl Store for SqliteStore {
 }
 
 /// Moves an article's version on, inside the transaction that changes it.
-fn recorded(rows: &[SqliteRow]) -> StorageResult<Vec<RecordedChange>> {
-    rows.iter()
-        .map(|row| {
-            let sequence = rows::integer(row, "sequence")?;
-            Ok(RecordedChange {
-                sequence: u64::try_from(sequence).map_err(|_| StorageError::Corrupt(format!("change {sequence}")))?,
-                origin: rows::text(row, "origin")?,
-                change: change_json::read(&rows::text(row, "change")?)?,
-            })
-        })
-        .collect()
-}
-
 async fn bump_version(tx: &mut sqlx::SqliteConnection, article: ArticleId) -> StorageResult<()> {
     sqlx::query("UPDATE articles SET version = version + 1 WHERE id = ?")
         .bind(article.to_string())

@@ -37,6 +37,11 @@ pub trait Store: Send + Sync + 'static {
     /// SQLite also checkpoints its write-ahead log into the database file.
     async fn close(&self);
 
+    /// Answers when the database is reachable and its schema is the one this
+    /// build knows: [`StorageError::SchemaTooNew`] once a newer Masthead has
+    /// migrated it, [`StorageError::Unavailable`] when it does not answer.
+    async fn check_ready(&self) -> StorageResult<()>;
+
     /// Whether the site has been set up (the first start has happened).
     async fn is_initialised(&self) -> StorageResult<bool>;
     /// Records that the first start has happened, so demo content is never loaded twice.

@@ -19,6 +19,7 @@ mod assets;
 mod cache;
 mod distribution;
 mod error;
+mod health;
 mod page;
 mod reader;
 mod templates;
@@ -47,6 +48,7 @@ use tower_http::trace::TraceLayer;
 pub use admin::{Access, AdminRoute, admin_routes};
 pub use cache::{CacheStats, PageCache, tags_for};
 pub use error::AppError;
+pub use health::NodeHealth;
 pub use reader::article::RELATED_BLOCK;
 pub use templates::TemplateError;
 
@@ -86,6 +88,7 @@ struct Shared {
     config: WebConfig,
     templates: templates::Templates,
     assets: assets::Assets,
+    health: Arc<NodeHealth>,
 }
 
 impl AppState {
@@ -100,7 +103,14 @@ impl AppState {
         let templates = templates::Templates::load(&config.templates_dir)?;
         let store = newsroom.store().clone();
         let assets = assets::Assets::built_in();
-        Ok(Self(Arc::new(Shared { store, newsroom, comments, cache, search, config, templates, assets })))
+        let health = Arc::new(NodeHealth::new());
+        Ok(Self(Arc::new(Shared { store, newsroom, comments, cache, search, config, templates, assets, health })))
+    }
+
+    /// What `/readyz` reports of this node beyond its database; whatever
+    /// follows the change feed keeps it up to date.
+    pub fn health(&self) -> &Arc<NodeHealth> {
+        &self.0.health
     }
 
     fn search(&self) -> &masthead_search::SearchService {
@@ -205,6 +215,8 @@ pub fn router(state: AppState) -> Router {
         .merge(pages)
         .merge(admin_routes)
         .route("/assets/{file}", get(assets::serve_asset))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .route("/search", get(reader::search::show_search))
         .route("/search.json", get(reader::search::search_json))
         .route("/{section}/{slug}/comments", post(reader::article::post_comment))

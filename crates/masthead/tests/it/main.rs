@@ -16,6 +16,7 @@ mod intelligence;
 mod newsroom_access;
 mod newsroom_images;
 mod newsroom_workflow;
+mod operations;
 mod page_cache;
 mod reader_pages;
 mod search_recovery;
