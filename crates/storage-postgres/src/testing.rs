@@ -41,6 +41,24 @@ impl TestSchema {
         format!("{}{separator}options=-c%20search_path%3D{name}&application_name={name}", self.server, name = self.name)
     }
 
+    /// Ends every connection working in this schema (those made with [`Self::url`]),
+    /// as a restart of the server would; returns how many there were.
+    ///
+    /// # Panics
+    /// When the test database cannot be reached.
+    pub async fn end_connections(&self) -> u64 {
+        let admin = sqlx::PgPool::connect(&self.server).await.unwrap_or_else(|e| panic!("test database: {e}"));
+        let ended: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1) t",
+        )
+        .bind(&self.name)
+        .fetch_one(&admin)
+        .await
+        .unwrap_or_else(|e| panic!("cannot end the schema's connections: {e}"));
+        admin.close().await;
+        u64::try_from(ended).unwrap_or(0)
+    }
+
     /// Connection options that work in this schema alone.
     ///
     /// # Panics

@@ -13,3 +13,21 @@ pub mod time_text;
 pub const ARTICLE_SUMMARIES_SQL: &str = include_str!("sql/article_summaries.sql");
 /// Every column a whole article is read from; callers append a WHERE clause.
 pub const FULL_ARTICLE_SQL: &str = include_str!("sql/full_article.sql");
+
+/// Whether a database whose newest applied migration is `applied` has the
+/// schema `migrator` builds: [`StorageError::SchemaTooNew`] when a newer
+/// Masthead migrated it further, [`StorageError::Unavailable`] when it is
+/// behind (not migrated yet).
+pub fn schema_is_current(
+    applied: Option<i64>,
+    migrator: &sqlx::migrate::Migrator,
+) -> Result<(), masthead_storage::StorageError> {
+    let supported = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+    match applied.unwrap_or(0) {
+        found if found > supported => Err(masthead_storage::StorageError::SchemaTooNew { found, supported }),
+        found if found == supported => Ok(()),
+        found => Err(masthead_storage::StorageError::Unavailable(
+            format!("the schema is at migration {found}, not yet at {supported}").into(),
+        )),
+    }
+}

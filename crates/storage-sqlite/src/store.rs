@@ -83,15 +83,18 @@ impl SqliteStore {
         if !has_history {
             return Ok(());
         }
-        let found: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(database_error)?;
-        let supported = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
-        match found {
-            Some(found) if found > supported => Err(StorageError::SchemaTooNew { found, supported }),
+        match masthead_storage_sql::schema_is_current(self.applied_migration().await?, &MIGRATOR) {
+            Err(too_new @ StorageError::SchemaTooNew { .. }) => Err(too_new),
             _ => Ok(()),
         }
+    }
+
+    /// The newest migration applied to the database.
+    async fn applied_migration(&self) -> StorageResult<Option<i64>> {
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(database_error)
     }
 
     async fn authors_of(&self, ids: &[ArticleId]) -> StorageResult<HashMap<ArticleId, Vec<Author>>> {
@@ -289,18 +292,7 @@ fn listing_filter(listing: &Listing) -> (&'static str, Option<&str>) {
 #[async_trait]
 impl Store for SqliteStore {
     async fn check_ready(&self) -> StorageResult<()> {
-        let found: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(database_error)?;
-        let supported = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
-        match found {
-            Some(found) if found > supported => Err(StorageError::SchemaTooNew { found, supported }),
-            Some(found) if found == supported => Ok(()),
-            found => Err(StorageError::Unavailable(
-                format!("the schema is at migration {}, not {supported}", found.unwrap_or(0)).into(),
-            )),
-        }
+        masthead_storage_sql::schema_is_current(self.applied_migration().await?, &MIGRATOR)
     }
 
     async fn close(&self) {

@@ -54,6 +54,11 @@ impl IntoResponse for AppError {
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, message.clone(), None),
             Self::Unavailable(message) => (StatusCode::SERVICE_UNAVAILABLE, message.clone(), None),
             Self::Storage(StorageError::NotFound(_)) => (StatusCode::NOT_FOUND, String::new(), None),
+            Self::Storage(StorageError::Unavailable(_)) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The site cannot reach its database just now. Please try again in a moment.".to_owned(),
+                Some(describe(&self)),
+            ),
             Self::Storage(_) | Self::Template(_) | Self::Search(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, String::new(), Some(describe(&self)))
             }
@@ -126,7 +131,7 @@ mod tests {
     use crate::{AppState, WebConfig, router};
 
     #[tokio::test]
-    async fn a_failing_database_gives_readers_the_500_page_without_internals() {
+    async fn a_database_that_went_away_gives_readers_the_503_page_without_internals() {
         let config = WebConfig {
             site_name: "The Masthead Times".into(),
             site_url: "http://127.0.0.1".into(),
@@ -156,11 +161,11 @@ mod tests {
         let app = router(AppState::new(newsroom, comments, cache, search, config).unwrap());
         for path in ["/", "/world", "/world/some-story", "/tag/x", "/feed.xml", "/sitemap.xml", "/sitemaps/news.xml"] {
             let response = app.clone().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
-            assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR, "{path}");
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE, "{path}");
             assert_eq!(response.headers()[header::CONTENT_TYPE], "text/html; charset=utf-8");
             let body = to_bytes(response.into_body(), 1 << 20).await.unwrap();
             let html = String::from_utf8_lossy(&body);
-            assert!(html.contains("<h1>Something went wrong</h1>"), "{html}");
+            assert!(html.contains("cannot reach its database"), "{html}");
             assert!(!html.contains("pool") && !html.contains("sqlite"), "internals leaked: {html}");
         }
     }

@@ -24,7 +24,7 @@ async fn healthz_says_the_process_answers() {
 }
 
 #[tokio::test]
-async fn readyz_is_ready_once_the_node_follows_the_change_feed_and_not_when_its_database_is_gone() {
+async fn readyz_is_ready_once_the_node_follows_the_change_feed_and_pages_answer_503_when_the_database_is_gone() {
     let app = TestApp::spawn().await;
     let started = Instant::now();
     let ready = loop {
@@ -44,8 +44,11 @@ async fn readyz_is_ready_once_the_node_follows_the_change_feed_and_not_when_its_
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(body["ready"], false);
     assert!(body["database"].as_str().unwrap().contains("unavailable"), "{body}");
-    // The process itself still answers.
+    // The process itself still answers, and a page it has not cached says the database is away.
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    let page = app.get("/author/elena-marchetti").await;
+    assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(page.text().await.unwrap().contains("cannot reach its database"));
 }
 
 #[tokio::test]

@@ -145,6 +145,12 @@ impl TestApp {
         }
     }
 
+    /// Ends every connection this site's nodes have to PostgreSQL, as a
+    /// restart of the server would; returns how many there were.
+    pub async fn cut_database_connections(&self) -> u64 {
+        self._data.schema.as_ref().expect("a site on PostgreSQL").end_connections().await
+    }
+
     /// Tells the page cache that the database changed behind the application's back.
     pub fn forget_pages(&self) {
         use masthead_content::ChangeListener as _;

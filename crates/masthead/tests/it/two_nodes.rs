@@ -107,3 +107,94 @@ async fn a_correction_made_on_the_second_node_reaches_the_first_nodes_cached_pag
     let took = until_served(&a, seed, |_, body| body.contains("misstated the date of the talks")).await;
     eprintln!("correction on B: A's article page fresh after {took:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scheduled_articles_falling_due_with_both_nodes_running_are_each_published_once_at_their_time() {
+    use masthead_content::Status;
+    use masthead_newsroom::jobs::{PublishScheduled, ScheduledPublication};
+
+    let a = TestApp::spawn().await;
+    let b = a.second_node().await;
+    let editor = a.account(Role::Editor, 1).await;
+    let token = a.token(&editor).await;
+    let now = time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
+    let mut scheduled = Vec::new();
+    for n in 0..30 {
+        let (status, created) = a
+            .api(
+                Method::POST,
+                "/admin/api/articles",
+                &token,
+                Some(json!({"headline": format!("Council vote number {n}"), "section": "world",
+                            "body_source": "The council voted."})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        let id = masthead_content::ArticleId::parse(created["id"].as_str().unwrap()).unwrap();
+        // Scheduled for a moment that has just passed, as when a site comes back after its time:
+        // the step and its job commit together, exactly as the newsroom's "schedule" does.
+        let at = now - time::Duration::seconds(n);
+        let job = masthead_jobs::job::<PublishScheduled>(&ScheduledPublication { article: id, at }.to_payload(), at);
+        a.store.change_status(id, Status::Draft, Status::Scheduled, Some(at), now, Some(&job)).await.unwrap();
+        scheduled.push((id, at));
+    }
+    // Both nodes' job runners take due jobs from the one queue.
+    let started = Instant::now();
+    for (id, at) in &scheduled {
+        loop {
+            let article = b.store.article(*id).await.unwrap().unwrap();
+            if article.status == Status::Published {
+                assert_eq!(article.published_at, Some(*at), "published with its scheduled time");
+                break;
+            }
+            assert!(started.elapsed() < PATIENCE * 3, "{id} was never published");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    eprintln!("30 scheduled articles published by two nodes in {:?}", started.elapsed());
+    assert!(
+        a.store.failed_jobs().await.unwrap().is_empty(),
+        "no job failed, none ran into a conflict it could not settle"
+    );
+    let listing = b.get("/world").await.text().await.unwrap();
+    assert!(listing.contains("Council vote number 0"), "node B lists what the runners published");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_nodes_recover_by_themselves_when_their_database_connections_are_cut() {
+    if !crate::support::on_postgres() {
+        // Only a database server can drop connections under a running node.
+        return;
+    }
+    let a = TestApp::spawn().await;
+    let b = a.second_node().await;
+    let editor = a.account(Role::Editor, 1).await;
+    let token = a.token(&editor).await;
+    let seed = "/world/us-doubtful-on-ukraine-ceasefire";
+    assert!(!b.get(seed).await.text().await.unwrap().contains("wrong minister"));
+
+    // As when PostgreSQL restarts: every connection of both nodes ends at once.
+    let cut = a.cut_database_connections().await;
+    assert!(cut >= 2, "both nodes had connections ({cut} cut)");
+
+    let found = a.api(Method::GET, "/admin/api/articles?q=ceasefire", &token, None).await.1;
+    let id = found["articles"][0]["id"].as_str().expect("node A reads again after the cut").to_owned();
+    let (status, corrected) = a
+        .api(
+            Method::POST,
+            &format!("/admin/api/articles/{id}/corrections"),
+            &token,
+            Some(json!({"note": "An earlier version named the wrong minister."})),
+        )
+        .await;
+    assert!(status.is_success(), "{status}: {corrected}");
+    let took = until_served(&b, seed, |_, body| body.contains("named the wrong minister")).await;
+    eprintln!("after the cut, a correction on A reached B in {took:?}");
+    for node in [&a, &b] {
+        let started = Instant::now();
+        while node.get("/readyz").await.status() != StatusCode::OK {
+            assert!(started.elapsed() < PATIENCE, "a node never became ready again");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
