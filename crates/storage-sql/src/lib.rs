@@ -15,8 +15,8 @@ pub const ARTICLE_SUMMARIES_SQL: &str = include_str!("sql/article_summaries.sql"
 pub const FULL_ARTICLE_SQL: &str = include_str!("sql/full_article.sql");
 
 /// Whether a database whose newest applied migration is `applied` has the
-/// schema `migrator` builds: [`StorageError::SchemaTooNew`] when a newer
-/// Masthead migrated it further, [`StorageError::Unavailable`] when it is
+/// schema `migrator` builds: [`SchemaTooNew`](masthead_storage::StorageError::SchemaTooNew) when a newer
+/// Masthead migrated it further, [`Unavailable`](masthead_storage::StorageError::Unavailable) when it is
 /// behind (not migrated yet).
 pub fn schema_is_current(
     applied: Option<i64>,
