@@ -160,8 +160,14 @@ async fn a_database_from_a_newer_version_exits_1_saying_so() {
 
 /// Starts `masthead serve` on port 0 and returns the child and the URL it printed.
 async fn start_server(workdir: &Path) -> (tokio::process::Child, String) {
+    start_server_with(workdir, &[]).await
+}
+
+/// `masthead serve` with more arguments, as [`start_server`].
+async fn start_server_with(workdir: &Path, args: &[&str]) -> (tokio::process::Child, String) {
     let mut child = tokio::process::Command::from(masthead(workdir))
         .args(["serve", "--listen", "127.0.0.1:0", "--log", "warn"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .kill_on_drop(true)
@@ -312,4 +318,86 @@ async fn demo_generate_adds_a_realistic_site_on_top_of_the_demo() {
     let science = client.get(format!("{url}/science")).send().await.unwrap().text().await.unwrap();
     assert!(science.matches("class=\"card\"").count() >= 5);
     stop_server(child).await;
+}
+
+/// Signs `email` in on the server at `url`; returns the session cookie and the CSRF token.
+async fn sign_in(client: &reqwest::Client, url: &str, email: &str, password: &str) -> (String, String) {
+    let response = client
+        .post(format!("{url}/admin/sign-in"))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER, "sign-in");
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let admin =
+        client.get(format!("{url}/admin")).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
+    let csrf = admin.split("data-csrf=\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap().to_owned();
+    (cookie, csrf)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_serve_processes_on_one_database_share_every_change_and_one_outlives_the_others_death() {
+    let data = crate::support::TestData::create().await;
+    let workdir = data.dir.path();
+    let database = match &data.schema {
+        Some(schema) => schema.url(),
+        None => format!("sqlite:{}", workdir.join("shared.db").display()),
+    };
+    let (mut a, url_a) = start_server_with(workdir, &["--data-dir", "node-a", "--database-url", &database]).await;
+    let (b, url_b) =
+        start_server_with(workdir, &["--data-dir", "node-b", "--database-url", &database, "--demo", "false"]).await;
+    let added = masthead(workdir)
+        .args(["user", "add", "--database-url", &database, "--data-dir", "node-a"])
+        .args(["--email", "ed@example.org", "--name", "Ed", "--role", "editor", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(b"a long enough secret\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(added.status.success(), "{}", stderr(&added));
+
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let seed = "/world/us-doubtful-on-ukraine-ceasefire";
+    let page_on_b = || async { client.get(format!("{url_b}{seed}")).send().await.unwrap().text().await.unwrap() };
+    assert!(!page_on_b().await.contains("misquoted the minister"), "node B has the page cached, uncorrected");
+
+    let (cookie, csrf) = sign_in(&client, &url_a, "ed@example.org", "a long enough secret").await;
+    let listed: serde_json::Value = client
+        .get(format!("{url_a}/admin/api/articles?q=ceasefire"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = listed["articles"][0]["id"].as_str().expect("the seed article is listed").to_owned();
+    let corrected = client
+        .post(format!("{url_a}/admin/articles/{id}/corrections"))
+        .header("cookie", &cookie)
+        .header("origin", &url_a)
+        .form(&[("csrf", csrf.as_str()), ("note", "An earlier version misquoted the minister.")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(corrected.status(), reqwest::StatusCode::SEE_OTHER);
+    let started = std::time::Instant::now();
+    while !page_on_b().await.contains("misquoted the minister") {
+        assert!(started.elapsed() < Duration::from_secs(10), "node B never served the correction made on node A");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    eprintln!("a correction on process A was served by process B after {:?}", started.elapsed());
+
+    // Node A dies without a chance to stop cleanly; node B serves on, and is ready.
+    a.start_kill().unwrap();
+    a.wait().await.unwrap();
+    assert_eq!(client.get(format!("{url_b}/world")).send().await.unwrap().status(), reqwest::StatusCode::OK);
+    assert_eq!(client.get(format!("{url_b}/readyz")).send().await.unwrap().status(), reqwest::StatusCode::OK);
+    stop_server(b).await;
 }
