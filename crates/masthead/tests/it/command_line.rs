@@ -320,22 +320,6 @@ async fn demo_generate_adds_a_realistic_site_on_top_of_the_demo() {
     stop_server(child).await;
 }
 
-/// Signs `email` in on the server at `url`; returns the session cookie and the CSRF token.
-async fn sign_in(client: &reqwest::Client, url: &str, email: &str, password: &str) -> (String, String) {
-    let response = client
-        .post(format!("{url}/admin/sign-in"))
-        .form(&[("email", email), ("password", password)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER, "sign-in");
-    let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
-    let admin =
-        client.get(format!("{url}/admin")).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
-    let csrf = admin.split("data-csrf=\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap().to_owned();
-    (cookie, csrf)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_serve_processes_on_one_database_share_every_change_and_one_outlives_the_others_death() {
     let data = crate::support::TestData::create().await;
@@ -367,7 +351,8 @@ async fn two_serve_processes_on_one_database_share_every_change_and_one_outlives
     let page_on_b = || async { client.get(format!("{url_b}{seed}")).send().await.unwrap().text().await.unwrap() };
     assert!(!page_on_b().await.contains("misquoted the minister"), "node B has the page cached, uncorrected");
 
-    let (cookie, csrf) = sign_in(&client, &url_a, "ed@example.org", "a long enough secret").await;
+    let crate::support::Browser { cookie, csrf } =
+        crate::support::sign_in_at(&client, &url_a, "ed@example.org", "a long enough secret").await;
     let listed: serde_json::Value = client
         .get(format!("{url_a}/admin/api/articles?q=ceasefire"))
         .header("cookie", &cookie)

@@ -171,6 +171,36 @@ impl TestApp {
     }
 }
 
+/// Signs in through the sign-in form of the server at `url` (any Masthead
+/// process), as a browser does, with a client that does not follow redirects.
+pub async fn sign_in_at(client: &reqwest::Client, url: &str, email: &str, password: &str) -> Browser {
+    let response = client
+        .post(format!("{url}/admin/sign-in"))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .expect("sign-in answered");
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "sign-in of {email}");
+    let set_cookie = response.headers()["set-cookie"].to_str().expect("cookie is text").to_owned();
+    let cookie = set_cookie.split(';').next().expect("cookie pair").to_owned();
+    let page = client
+        .get(format!("{url}/admin"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("request is answered")
+        .text()
+        .await
+        .expect("body is text");
+    let csrf = page
+        .split("data-csrf=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("pages carry the CSRF token")
+        .to_owned();
+    Browser { cookie, csrf }
+}
+
 /// A newsroom account made for a test, with its password.
 #[derive(Debug, Clone)]
 pub struct Account {
@@ -206,24 +236,7 @@ impl TestApp {
 
     /// Signs in through the sign-in form, as a browser does.
     pub async fn sign_in(&self, account: &Account) -> Browser {
-        let response = self
-            .client
-            .post(format!("{}/admin/sign-in", self.url))
-            .form(&[("email", account.user.email.as_str()), ("password", account.password.as_str())])
-            .send()
-            .await
-            .expect("sign-in answered");
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "sign-in of {}", account.user.email);
-        let set_cookie = response.headers()["set-cookie"].to_str().expect("cookie is text").to_owned();
-        let cookie = set_cookie.split(';').next().expect("cookie pair").to_owned();
-        let page = self.with_cookie(&cookie, "/admin").await;
-        let csrf = page
-            .split("data-csrf=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .expect("pages carry the CSRF token")
-            .to_owned();
-        Browser { cookie, csrf }
+        sign_in_at(&self.client, &self.url, account.user.email.as_str(), &account.password).await
     }
 
     /// GETs `path` with a session cookie and returns the body.
